@@ -1,0 +1,86 @@
+"""Opening the local SQLite database safely.
+
+Every connection gets WAL, ``synchronous=FULL`` (a commit is on disk before it
+is reported) and ``foreign_keys=ON``. pysqlite's own transaction handling is
+switched off and SQLAlchemy emits ``BEGIN`` itself: otherwise pysqlite commits
+silently before DDL and breaks SAVEPOINTs, and a failed migration would leave a
+half-changed schema behind.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldsurvey.messages import Message
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    # A second process (a backup tool, the CLI while the app runs) waits, not fails.
+    "PRAGMA busy_timeout=10000",
+)
+
+
+class StoreError(Exception):
+    """The database could not be opened or changed; nothing was lost."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.code)
+        self.message = message
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module doc)
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def sqlite_engine(path: Path) -> Engine:
+    """An engine on a SQLite file with the safety pragmas on every connection."""
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+@dataclass
+class Database:
+    """An open database: the engine and a session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def integrity_check(path: Path) -> str:
+    """``PRAGMA integrity_check`` on a file, read-only; ``ok`` when healthy."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    conn.close()
+    return "\n".join(str(row[0]) for row in rows)

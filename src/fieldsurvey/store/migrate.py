@@ -1,0 +1,99 @@
+"""Opening a database: back it up, then bring its schema to the head revision.
+
+The schema changes only here, through Alembic. Before any migration touches an
+existing file, a consistent copy is taken with SQLite's online backup API. The
+whole upgrade runs in one transaction, so a failed migration leaves the file
+exactly as it was (and the backup exists besides).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from fieldsurvey.messages import Message
+from fieldsurvey.store.db import Database, StoreError, sqlite_engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(script_location: Path = MIGRATIONS) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    return config
+
+
+def head_revision(script_location: Path = MIGRATIONS) -> str:
+    head = ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
+    assert head is not None
+    return head
+
+
+def backup_database(path: Path, backups: Path, label: str) -> Path:
+    """A consistent copy of ``path`` via the SQLite backup API, fsynced, then renamed."""
+    backups.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backups / f"{path.stem}-{stamp}-{label}.sqlite3"
+    partial = target.with_suffix(".partial")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    with partial.open("rb") as fh:
+        os.fsync(fh.fileno())
+    partial.replace(target)
+    return target
+
+
+def open_database(
+    path: Path, *, backups: Path | None = None, script_location: Path = MIGRATIONS
+) -> Database:
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    Raises :class:`StoreError` if the file is not a database, comes from a newer
+    fieldsurvey, or a migration fails; the file is then unchanged.
+    """
+    existed = path.exists() and path.stat().st_size > 0
+    engine = sqlite_engine(path)
+    config = alembic_config(script_location)
+    scripts = ScriptDirectory.from_config(config)
+    head = scripts.get_current_head()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(Message("store.not_a_database", {"path": str(path)})) from exc
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+        engine.dispose()
+        raise StoreError(Message("store.newer_schema", {"path": str(path), "revision": current}))
+    if current != head:
+        backup = None
+        try:
+            if existed:
+                folder = backups or path.parent / "backups"
+                backup = backup_database(path, folder, current or "empty")
+            with engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except Exception as exc:
+            engine.dispose()
+            raise StoreError(Message("store.migration_failed", {
+                "path": str(path), "detail": f"{type(exc).__name__}: {exc}",
+                "backup": str(backup) if backup else "-",
+            })) from exc
+    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
