@@ -452,15 +452,14 @@ SURVEY: list[Row] = [
             "work: joint union; scattered ones with high staff turnover: federation."),
       required=YES, required_message=REQ),
     q("date", "target_date", ("计划完成建会时间", "Target date"),
-      hint=("明确目标时限，应晚于走访日期。", "Set a deadline; it must be after the visit."),
+      hint=("明确目标时限，应在今天之后。", "Set a deadline; it must be after today."),
       relevant=(any_of("planned_form", "own", "joint", "federation")
                 + " or (${planned_form} = 'individual' and ${union_status} = 'none')"),
       required=YES, required_message=REQ,
-      constraint=". > ${visit_date}",
-      constraint_message=("目标时间应晚于走访日期。", "The target date must be after the visit."),
-      warning=". > today()",
-      warning_message=("目标时间不在今天之后，请核对。",
-                       "The target date is not after today; please check.")),
+      # In the future, as the issue asks; a later revision must set a new deadline
+      # once this one has passed, which is what the campaign wants anyway.
+      constraint=". > today()",
+      constraint_message=("目标时间应在今天之后。", "The target date must be after today.")),
     end("no_union"),
     q("select_multiple services", "services",
       ("工会为本单位职工开展的服务（可多选，选填）",
@@ -475,12 +474,11 @@ SURVEY: list[Row] = [
       required="${visit_result} = 'revisit'",
       required_message=("负责人不在需回访的，请填写下次走访日期。",
                         "A revisit needs the date of the next visit."),
-      constraint=". > ${visit_date}",
-      constraint_message=("下次走访日期应晚于本次走访日期。",
-                          "The next visit must be after this visit."),
-      warning=". > today()",
-      warning_message=("下次走访日期不在今天之后，请核对。",
-                       "The next visit date is not after today; please check."),
+      # Must lie in the future (a revisit is scheduled, never back-dated); a paper
+      # form keyed in late therefore gets a fresh date, which keeps the overdue list true.
+      constraint=". > today()",
+      constraint_message=("下次走访日期应在今天之后。",
+                          "The next visit date must be after today."),
       stat="next_visit_date"),
     q("text", "notes", ("情况说明", "Notes"),
       hint=("拒访的，写明拒访经过；阻挠建会的，写明具体情况；其他需要说明的情况。",

@@ -64,9 +64,7 @@ def _clean(text: str) -> str:
 
 def _classify(digits: str, extension: str, international: bool) -> Phone | None:
     if international:
-        if _MOBILE.match(digits) or _SERVICE.match(digits):
-            pass
-        elif not digits.startswith("0"):
+        if not (_MOBILE.match(digits) or _SERVICE.match(digits) or digits.startswith("0")):
             digits = "0" + digits  # +86 27 87654321: the trunk 0 is dropped abroad
     elif len(digits) == 13 and digits.startswith("86") and _MOBILE.match(digits[2:]):
         digits = digits[2:]  # 8613800138000
