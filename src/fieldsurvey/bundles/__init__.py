@@ -1,0 +1,1 @@
+"""Signed Excel bundles: export, verify and read back (Qt-free)."""
