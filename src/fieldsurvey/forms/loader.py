@@ -122,7 +122,7 @@ def _rows(sheet: str, raw: Sequence[Mapping[str, Any]]) -> list[_Row]:
                 continue
             base, lang = _split_column(str(header))
             text = str(value).strip()
-            if base in _TRANSLATABLE or (sheet == "choices" and base == "label"):
+            if base in _TRANSLATABLE:
                 labels.setdefault(base, {})[language_code(lang or "")] = text
             cells[str(header) if lang else base] = text
         if cells:
@@ -266,45 +266,44 @@ class _Builder:
             if _split_column(header)[0] not in SURVEY_COLUMNS:
                 self.check.add("survey", 1, header, "form.unsupported_column", name=header)
         stats_seen: dict[str, int] = {}
-        stack: list[tuple[_Row | None, list[Node], bool]] = [(None, [], False)]
+        # (opening row, its parsed expressions, children so far, is a repeat)
+        stack: list[tuple[_Row | None, dict[str, Expression], list[Node], bool]] = [
+            (None, {}, [], False)]
         repeats: list[str] = []
         for row in self.survey:
             kind = " ".join(row.get("type").split())
             structural = kind.lower().replace("_", " ")
             if structural in ("begin group", "begin repeat"):
-                self._expressions(row, tuple(repeats))
+                exprs = self._expressions(row, tuple(repeats))
                 self._appearance(row)
                 is_repeat = structural == "begin repeat"
-                stack.append((row, [], is_repeat))
+                stack.append((row, exprs, [], is_repeat))
                 if is_repeat:
                     repeats.append(row.get("name"))
             elif structural in ("end group", "end repeat"):
                 if len(stack) == 1:
                     self.check.add("survey", row.number, "type", "form.unbalanced_end")
                     continue
-                opener, children, is_repeat = stack.pop()
+                opener, exprs, children, is_repeat = stack.pop()
                 assert opener is not None
                 if is_repeat:
                     repeats.pop()
-                stack[-1][1].append(self._group(opener, children, is_repeat, tuple(repeats)))
+                stack[-1][2].append(Group(
+                    name=opener.get("name"), labels=opener.labels.get("label", {}),
+                    children=tuple(children), relevant=exprs.get("relevant"),
+                    appearance=frozenset(opener.get("appearance").split()),
+                    is_repeat=is_repeat, repeat_count=exprs.get("repeat_count"),
+                    repeats=tuple(repeats),
+                ))
             else:
                 question = self._question(row, kind, tuple(repeats), stats_seen)
                 if question is not None:
-                    stack[-1][1].append(question)
-        for opener, _, _ in stack[1:]:
+                    stack[-1][2].append(question)
+        for opener, _, _, _ in stack[1:]:
             assert opener is not None
             self.check.add("survey", opener.number, "type", "form.unclosed_group",
                            name=opener.get("name"))
-        return Group("", {}, tuple(stack[0][1]))
-
-    def _group(self, row: _Row, children: list[Node], is_repeat: bool,
-               repeats: tuple[str, ...]) -> Group:
-        exprs = self._expressions(row, repeats, report=False)
-        return Group(
-            name=row.get("name"), labels=row.labels.get("label", {}), children=tuple(children),
-            relevant=exprs.get("relevant"), appearance=frozenset(row.get("appearance").split()),
-            is_repeat=is_repeat, repeat_count=exprs.get("repeat_count"), repeats=repeats,
-        )
+        return Group("", {}, tuple(stack[0][2]))
 
     def _question(self, row: _Row, kind: str, repeats: tuple[str, ...],
                   stats_seen: dict[str, int]) -> Question | None:
@@ -372,10 +371,9 @@ class _Builder:
                 self.check.add("survey", row.number, "appearance", "form.unsupported_appearance",
                                value=word)
 
-    def _expressions(self, row: _Row, repeats: tuple[str, ...],
-                     report: bool = True) -> dict[str, Expression]:
+    def _expressions(self, row: _Row, repeats: tuple[str, ...]) -> dict[str, Expression]:
         """Parse every expression column of a row, reporting what is unsupported."""
-        add = self.check.add if report else (lambda *a, **k: None)
+        add = self.check.add
         out: dict[str, Expression] = {}
         for column in EXPRESSION_COLUMNS:
             text = row.get(column)

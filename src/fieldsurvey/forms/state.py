@@ -157,7 +157,7 @@ class FormState:
             if group.repeat_count is None:
                 continue
             for parent in self._instances(group.repeats, ()):
-                wanted = self._number(group.repeat_count, group.repeats, parent)
+                wanted = self._count(group.repeat_count, group.repeats, Ref(group.name, parent))
                 box = self._container(group.repeats, parent)
                 if box is None:
                     continue
@@ -168,9 +168,8 @@ class FormState:
                     instances.append(instance)
                 del instances[max(wanted, 0):]
 
-    def _number(self, expr: Expression, repeats: tuple[str, ...],
-                indices: tuple[int, ...]) -> int:
-        result = self._eval(expr, repeats, indices, ref=Ref("", indices))
+    def _count(self, expr: Expression, repeats: tuple[str, ...], ref: Ref) -> int:
+        result = self._eval(expr, repeats, ref.indices, ref)
         try:
             return max(0, int(float(to_string(result) or 0)))
         except ValueError:

@@ -61,12 +61,14 @@ def _get(session: Session, visit_id: str) -> Visit:
     return visit
 
 
-def _editable(session: Session, visit_id: str) -> Visit:
+def _live(session: Session, visit_id: str, status: str) -> Visit:
+    """A visit that is not deleted and is in ``status`` ("draft" or "final")."""
     visit = _get(session, visit_id)
     if visit.deleted_at is not None:
         raise VisitError(Message("visit.deleted", {"id": visit_id}))
-    if visit.status != "draft":
-        raise VisitError(Message("visit.not_draft", {"id": visit_id}))
+    if visit.status != status:
+        code = "visit.not_draft" if status == "draft" else "visit.not_final"
+        raise VisitError(Message(code, {"id": visit_id}))
     return visit
 
 
@@ -90,7 +92,7 @@ def create_visit(session: Session, *, organization_id: str, form: FormDefinition
 
 def save_draft(session: Session, visit_id: str, form: FormDefinition, answers: Answers) -> Visit:
     """Store the answers as typed so far; drafts keep even non-relevant answers."""
-    visit = _editable(session, visit_id)
+    visit = _live(session, visit_id, "draft")
     visit.answers_json = canonical_json(answers)
     visit.form_version = form.version
     visit.updated_at = utcnow()
@@ -105,7 +107,7 @@ def finalize(session: Session, visit_id: str, form: FormDefinition, answers: Ans
     Refused while any error remains, or while a warning has no override reason
     (``overrides`` maps :func:`ref_key` to the officer's reason).
     """
-    visit = _editable(session, visit_id)
+    visit = _live(session, visit_id, "draft")
     state = FormState(form, answers)
     issues = check(state)
     if errors(issues):
@@ -135,11 +137,7 @@ def finalize(session: Session, visit_id: str, form: FormDefinition, answers: Ans
 
 def reopen(session: Session, visit_id: str) -> Visit:
     """Start the next revision of a finalized visit; the finalized one stays frozen."""
-    visit = _get(session, visit_id)
-    if visit.deleted_at is not None:
-        raise VisitError(Message("visit.deleted", {"id": visit_id}))
-    if visit.status != "final":
-        raise VisitError(Message("visit.not_final", {"id": visit_id}))
+    visit = _live(session, visit_id, "final")
     visit.revision += 1
     visit.status = "draft"
     visit.updated_at = utcnow()
