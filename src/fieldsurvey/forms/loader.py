@@ -25,7 +25,10 @@ from fieldsurvey.forms.model import (
     Node,
     Question,
 )
+from fieldsurvey.forms.problems import FormLoadError, FormProblem, ProblemList
 from fieldsurvey.messages import Message
+
+__all__ = ["FormLoadError", "FormProblem", "language_code", "load_form", "load_form_markdown"]
 
 SUPPORTED_TYPES: Mapping[str, InputType] = {
     "text": "text", "string": "text", "integer": "integer", "int": "integer",
@@ -61,31 +64,6 @@ _BOOL_WORDS = {"yes": "true()", "true": "true()", "true()": "true()",
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
 _LANG_RE = re.compile(r"\(([A-Za-z-]+)\)\s*$")
-
-
-@dataclass(frozen=True)
-class FormProblem:
-    """One thing in the form that fieldsurvey cannot honour, and where it is."""
-
-    sheet: str
-    row: int | None
-    column: str | None
-    message: Message
-
-    def render(self, lang: str) -> str:
-        where = Message("form.where", {
-            "sheet": self.sheet, "row": self.row or "-", "column": self.column or "-",
-        }).render(lang)
-        return f"{where} {self.message.render(lang)}"
-
-
-class FormLoadError(Exception):
-    """The form was refused; ``problems`` lists every reason."""
-
-    def __init__(self, source: str, problems: Sequence[FormProblem]) -> None:
-        super().__init__(f"{source}: {len(problems)} problem(s)")
-        self.source = source
-        self.problems = list(problems)
 
 
 def language_code(name: str) -> str:
@@ -130,17 +108,6 @@ def _rows(sheet: str, raw: Sequence[Mapping[str, Any]]) -> list[_Row]:
     return rows
 
 
-class _Checker:
-    """Collects every problem instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[FormProblem] = []
-
-    def add(self, sheet: str, row: int | None, column: str | None, code: str,
-            **params: Any) -> None:
-        self.problems.append(FormProblem(sheet, row, column, Message(code, params)))
-
-
 def _refused(name: str, exc: Exception) -> FormLoadError:
     return FormLoadError(name, [FormProblem(name, None, None, Message(
         "form.unreadable", {"detail": str(exc)}))])
@@ -178,7 +145,7 @@ class _Builder:
     def __init__(self, data: Any, source_name: str) -> None:
         self.data = data
         self.source = source_name
-        self.check = _Checker()
+        self.check = ProblemList()
         self.survey = _rows("survey", getattr(data, "survey", None) or [])
         self.choice_rows = _rows("choices", getattr(data, "choices", None) or [])
         self.setting_rows = _rows("settings", getattr(data, "settings", None) or [])
