@@ -1,0 +1,73 @@
+"""Atomic file writes: a crash leaves the old file or the new one, never half of either.
+
+A temporary file in the same folder is written, fsynced and renamed over the target;
+then the folder is fsynced so the rename itself survives a power cut. Files are created
+readable and writable by their owner only (mode 0600).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows cannot open a folder)."""
+    if os.name != "posix":
+        return
+    # The rename has happened: a file system that cannot sync a folder (some network
+    # shares, FAT) must not turn a completed write into a reported failure.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_file_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one.
+
+    A temporary file in the same folder is written, fsynced and renamed over ``path``;
+    then the folder is fsynced. The file is readable and writable by its owner only
+    (mode 0600). With ``overwrite=False`` an existing ``path`` raises
+    :class:`FileExistsError` and is left alone. Raises :class:`OSError`; the temporary
+    file does not outlive a failure.
+    """
+    folder = path.parent
+    # mkstemp creates the file with mode 0600: no moment where others may read it.
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if os.name == "posix":
+                # Exactly 0600 even under an odd umask. File systems without POSIX
+                # modes (FAT on a USB stick) refuse; there the mount options decide.
+                with contextlib.suppress(OSError):
+                    os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            temporary.replace(path)
+        else:
+            _link_without_overwriting(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    fsync_folder(folder)
+
+
+def _link_without_overwriting(temporary: Path, path: Path) -> None:
+    try:
+        # A hard link fails atomically if the target exists.
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (FAT, some shares): check, then rename.
+        if path.exists():
+            raise FileExistsError(str(path)) from None
+        temporary.replace(path)
