@@ -14,7 +14,7 @@ from fieldsurvey.messages import LANGUAGES, Message, catalogue, placeholders, re
 from fieldsurvey.resources import forms_dir, resource
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "fieldsurvey"
-CODE = re.compile(r"""["']((?:form|answer|visit|store|expr|uscc|phone|division|cli|ui|app|identity)"""
+CODE = re.compile(r"""["']((?:form|answer|visit|store|expr|uscc|phone|division|cli|ui|app|identity|bundle)"""
                   r"""\.[a-z_]+(?:\.[a-z_]+)*)["']""")
 # Strings of the same shape that are not message codes.
 NOT_CODES = {"form.md", "visit.id", "identity.json", "identity.key"}

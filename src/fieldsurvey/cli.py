@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from fieldsurvey import __version__
 from fieldsurvey.i18n import choose_language
@@ -31,6 +30,28 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     form_commands = form.add_subparsers(dest="form_command", metavar="ACTION", required=True)
     check = form_commands.add_parser("check", help=t("cli.help_form_check"))
     check.add_argument("files", nargs="*", metavar="FILE", help=t("cli.help_form_files"))
+
+    ident = commands.add_parser("identity", help=t("cli.help_identity"))
+    ident_commands = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
+    create = ident_commands.add_parser("create", help=t("cli.help_identity_create"))
+    create.add_argument("--role", choices=("officer", "county", "city"), default="officer")
+    create.add_argument("--name", required=True, help=t("cli.help_name"))
+    create.add_argument("--unit-code", required=True, help=t("cli.help_unit_code"))
+    create.add_argument("--unit-name", required=True, help=t("cli.help_unit_name"))
+    create.add_argument("--phone")
+    ident_commands.add_parser("show", help=t("cli.help_identity_show"))
+    card = ident_commands.add_parser("card", help=t("cli.help_identity_card"))
+    card.add_argument("out", metavar="FILE")
+
+    export = commands.add_parser("export", help=t("cli.help_export"))
+    export.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
+    export.add_argument("--out", metavar="FILE", help=t("cli.help_out"))
+
+    verify = commands.add_parser("verify", help=t("cli.help_verify"))
+    verify.add_argument("files", nargs="+", metavar="FILE")
+    verify.add_argument("--trust", action="append", default=[], metavar="FILE",
+                        help=t("cli.help_trust"))
+    verify.add_argument("--json", action="store_true", help=t("cli.help_json"))
     return parser
 
 
@@ -49,35 +70,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = choose_language(_language_hint(args_list))
     args = _parser(lang).parse_args(args_list)
     if args.command == "form":
+        from fieldsurvey.commands.form import form_check  # load only what is used
+
         return form_check(args.files, lang)
+    if args.command in ("identity", "export", "verify"):
+        return _keyed_command(args, lang)
     from fieldsurvey.ui.app import run
 
     return run(lang=lang, data_dir=args.data_dir)
 
 
-def form_check(files: Sequence[str], lang: str) -> int:
-    """Print a report per form; exit 1 if any form is refused."""
-    from fieldsurvey.forms.loader import FormLoadError, load_form
-    from fieldsurvey.resources import forms_dir
+def _keyed_command(args: argparse.Namespace, lang: str) -> int:
+    from fieldsurvey.commands import bundle, identity
+    from fieldsurvey.paths import data_paths
 
-    paths = [Path(f) for f in files] or sorted(forms_dir().glob("*.xlsx"))
-    failed = 0
-    for path in paths:
-        if not path.is_file():
-            print(render("cli.no_such_file", lang, path=str(path)), file=sys.stderr)
-            failed += 1
-            continue
-        try:
-            form = load_form(path)
-        except FormLoadError as exc:
-            failed += 1
-            print(render("cli.form_refused", lang, file=str(path), count=len(exc.problems)))
-            for problem in exc.problems:
-                print("  - " + problem.render(lang))
-            continue
-        print(render("cli.form_ok", lang, file=str(path), form_id=form.form_id,
-                     version=form.version, questions=sum(1 for _ in form.questions())))
-    return 1 if failed else 0
+    paths = data_paths(args.data_dir)
+    if args.command == "export":
+        return bundle.export(paths, lang, month=args.month, out=args.out)
+    if args.command == "verify":
+        return bundle.verify(paths, lang, args.files, trust_files=args.trust, as_json=args.json)
+    if args.identity_command == "create":
+        return identity.identity_create(paths, lang, role=args.role, name=args.name,
+                                        unit_code=args.unit_code, unit_name=args.unit_name,
+                                        phone=args.phone)
+    if args.identity_command == "show":
+        return identity.identity_show(paths, lang)
+    return identity.identity_card(paths, lang, args.out)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,126 @@
+"""Export: the township's visits and register as one signed ``.xlsx``.
+
+The bundle carries the full current state (every visit of the form, at its
+latest finalized revision, plus tombstones), not only the period's changes:
+the county can merge any bundle on its own, in any order, and ``sequence``
+tells which of an officer's bundles is newer. ``period`` labels the monthly
+report the bundle belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from fieldsurvey.bundles.common import FORMAT
+from fieldsurvey.bundles.layout import build_layout
+from fieldsurvey.bundles.manifest import build_manifest, manifest_bytes, utc_text
+from fieldsurvey.bundles.records import count_visits, iter_organizations, iter_visits
+from fieldsurvey.bundles.sheets import WorkbookBuilder
+from fieldsurvey.bundles.trust import Signer
+from fieldsurvey.bundles.zipout import discard, save_signed, write_atomically
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.messages import LANGUAGES, Message, render
+from fieldsurvey.progress import NullProgress, Progress, check_cancelled
+from fieldsurvey.store.db import Database
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    bundle_id: str
+    visits: int
+    tombstones: int
+    organizations: int
+    repeats: dict[str, int]
+    skipped_drafts: int  # drafts never finalized: not reported until they are
+    manifest: dict[str, Any]
+
+
+def export_bundle(db: Database, form: FormDefinition, signer: Signer, out_path: Path, *,
+                  period_start: dt.date, period_end: dt.date, sequence: int,
+                  progress: Progress | None = None,
+                  now: dt.datetime | None = None) -> ExportSummary:
+    """Write a signed bundle to ``out_path`` atomically; :class:`Cancelled` leaves no file.
+
+    Raises :class:`BundleError` when a record cannot be stored exactly.
+    """
+    progress = progress or NullProgress()
+    now = now or dt.datetime.now(dt.UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    now = now.astimezone(dt.UTC)
+    if period_end < period_start:
+        raise ValueError("period_end before period_start")
+    layout = build_layout(form)
+    book = WorkbookBuilder(form, layout)
+    skipped = 0
+    try:
+        stage = Message("bundle.stage.visits")
+        with db.sessions() as session:
+            total = count_visits(session, form.form_id)
+            progress.report(0, total, stage)
+            for done, record in enumerate(iter_visits(session, form.form_id), 1):
+                check_cancelled(progress)
+                if record is None:
+                    skipped += 1
+                else:
+                    book.add_visit(record)
+                progress.report(done, total, stage)
+            for org in iter_organizations(session):
+                book.add_organization(org)
+        check_cancelled(progress)
+        book.write_codes()
+        bundle_id = str(uuid.uuid4())
+        counts = {"visits": book.visits, "tombstones": book.tombstones,
+                  "organizations": book.organizations, "repeats": dict(book.instances)}
+        public = signer.public
+        period = f"{period_start.isoformat()} – {period_end.isoformat()}"
+        book.write_cover([
+            (_words("officer"), public.name),
+            (_words("unit"), f"{public.unit_name}（{public.unit_code}）"),
+            (_words("period"), period),
+            (_words("sequence"), sequence),
+            (_words("created_at"), utc_text(now)),
+            (_words("form"), f"{form.title_in('zh')}（{form.form_id} {form.version}）"),
+            (_words("visits"), book.visits),
+            (_words("tombstones"), book.tombstones),
+            (_words("organizations"), book.organizations),
+            *(({lang: form.label(name, lang) for lang in LANGUAGES}, n)
+              for name, n in book.instances.items()),
+            (_words("bundle_id"), bundle_id),
+            (_words("key_id"), public.key_id),
+            (_words("format"), FORMAT),
+        ], {"file": out_path.name})
+        progress.report(total, total, Message("bundle.stage.writing"))
+
+        def finish(parts: dict[str, str], rows: dict[str, list[str]]) -> tuple[bytes, bytes]:
+            check_cancelled(progress)
+            sheet_parts = {ws.title: ws.path.lstrip("/") for ws in book.workbook.worksheets}
+            manifest.update(build_manifest(
+                bundle_id=bundle_id, form_id=form.form_id, form_version=form.version,
+                producer=public, sequence=sequence, created_at=now,
+                period=(period_start, period_end), counts=counts, layout=layout,
+                parts=parts, sheet_parts=sheet_parts, rows=rows))
+            data = manifest_bytes(manifest)
+            return data, signer.sign(data)
+
+        manifest: dict[str, Any] = {}
+
+        def write(fh: IO[bytes]) -> None:
+            save_signed(book.workbook, fh, finish)
+
+        write_atomically(out_path, write)
+    except BaseException:
+        discard(book.workbook)
+        raise
+    return ExportSummary(out_path, bundle_id, book.visits, book.tombstones, book.organizations,
+                         dict(book.instances), skipped, manifest)
+
+
+def _words(key: str) -> dict[str, str]:
+    """A cover label in every language."""
+    return {lang: render(f"bundle.cover.{key}", lang) for lang in LANGUAGES}

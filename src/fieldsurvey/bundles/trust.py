@@ -1,0 +1,83 @@
+"""Who signs a bundle and whom a reader trusts.
+
+Only small protocols live here, so bundles never import ``fieldsurvey.identity``:
+an unlocked identity from there satisfies :class:`Signer`, a public identity
+satisfies :class:`PublicKeyHolder`. Signatures are Ed25519.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+
+class SignerIdentity(Protocol):
+    """The public half of a signer, as written into the manifest."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit_code(self) -> str: ...
+    @property
+    def unit_name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+
+
+class Signer(Protocol):
+    @property
+    def public(self) -> SignerIdentity: ...
+
+    def sign(self, data: bytes) -> bytes:
+        """An Ed25519 signature over ``data``."""
+
+
+class PublicKeyHolder(Protocol):
+    """Anything that carries a public key: a stored identity, an imported contact."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def public_key(self) -> bytes: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit_code(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A key the reader trusts; bundles made on or after ``revoked_from`` are refused."""
+
+    key_id: str
+    public_key: bytes
+    name: str
+    unit_code: str
+    revoked_from: dt.datetime | None = None
+
+
+def trust_list(identities: Iterable[PublicKeyHolder],
+               revoked: Mapping[str, dt.datetime] | None = None) -> dict[str, TrustedKey]:
+    """The trust mapping :func:`verify_bundle` takes, keyed by key id."""
+    revoked = revoked or {}
+    return {
+        ident.key_id: TrustedKey(ident.key_id, bytes(ident.public_key), ident.name,
+                                 ident.unit_code, revoked.get(ident.key_id))
+        for ident in identities
+    }
+
+
+def signature_ok(public_key: bytes, signature: bytes, data: bytes) -> bool:
+    """Whether ``signature`` is a valid Ed25519 signature of ``data`` under ``public_key``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -1,0 +1,168 @@
+"""Verify: who made a bundle, and is it exactly what they signed?
+
+Order matters: the zip is checked for bombs, encryption and active content
+before anything is parsed; then the manifest's signature against the trust
+list; then every part's hash. Only then is the signer's revocation date
+compared with the bundle's creation time. (``created_at`` is the signer's own
+claim: a stolen key can backdate. Revocation protects against everything the
+honest holder made after the date, not against the thief.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from fieldsurvey.bundles.common import (
+    MANIFEST_PART,
+    OWN_PARTS,
+    SIGNATURE_PART,
+    SIGNATURE_SHEETS,
+)
+from fieldsurvey.bundles.manifest import created_at, parse_manifest
+from fieldsurvey.bundles.rowhash import describe_row_changes, hash_rows
+from fieldsurvey.bundles.safety import (
+    CHUNK,
+    UnsafeBundle,
+    open_zip,
+    parse_xml,
+    read_member,
+    scan,
+)
+from fieldsurvey.bundles.trust import TrustedKey, signature_ok
+from fieldsurvey.messages import Message
+
+VerdictKind = Literal["valid", "unknown_signer", "revoked", "tampered", "resaved",
+                      "not_a_bundle", "corrupt"]
+MAX_MANIFEST_BYTES = 64 * 2**20
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: VerdictKind
+    message: Message
+    details: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "valid"
+
+
+def verify_bundle(path: Path, trust: Mapping[str, TrustedKey]) -> Verdict:
+    """The verdict on the file at ``path``; never raises for a bad file."""
+    try:
+        with open_zip(path) as zf:
+            return _verify(zf, trust)
+    except UnsafeBundle as exc:
+        return Verdict(exc.kind, exc.message, exc.details)
+
+
+def _tampered(details: list[str], manifest: dict[str, Any] | None = None) -> Verdict:
+    return Verdict("tampered", Message("bundle.verdict.tampered", {"count": len(details)}),
+                   details, manifest)
+
+
+def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey]) -> Verdict:
+    found = scan(zf)
+    names = set(found.hashes)
+    if found.active:
+        # Never ours: refuse to look further. With a manifest it was added afterwards.
+        kind: VerdictKind = "tampered" if names & OWN_PARTS else "not_a_bundle"
+        return Verdict(kind, Message("bundle.verdict.active_content"), found.active)
+    if not names & OWN_PARTS:
+        return _without_manifest(zf)
+    if not names >= OWN_PARTS:
+        return _tampered([f"part missing: {name}" for name in sorted(OWN_PARTS - names)])
+    raw = read_member(zf, MANIFEST_PART, MAX_MANIFEST_BYTES)
+    signature = read_member(zf, SIGNATURE_PART, 1024)
+    try:
+        manifest = parse_manifest(raw)
+        producer = manifest["producer"]
+        when = created_at(manifest)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        return _tampered([f"{MANIFEST_PART}: {exc}"])
+    key_id = str(producer.get("key_id"))
+    key = trust.get(key_id)
+    claimed = {"name": str(producer.get("name")), "unit_name": str(producer.get("unit_name")),
+               "key_id": key_id, "created_at": manifest["created_at"]}
+    if key is None:
+        return Verdict("unknown_signer", Message("bundle.verdict.unknown_signer", claimed),
+                       [f"key {key_id} is not in the trust list"], manifest)
+    if not signature_ok(key.public_key, signature, raw):
+        return _tampered([f"{MANIFEST_PART}: the signature does not match"], manifest)
+    problems = _compare_parts(zf, manifest, found.hashes)
+    if problems:
+        return _tampered(problems, manifest)
+    params = {**claimed, "name": key.name}
+    if key.revoked_from is not None and when >= key.revoked_from:
+        return Verdict("revoked", Message("bundle.verdict.revoked", {
+            **params, "revoked_from": key.revoked_from.astimezone(dt.UTC).isoformat()}),
+            [f"key {key_id} revoked from {key.revoked_from.isoformat()}"], manifest)
+    details = []
+    if str(producer.get("unit_code")) != key.unit_code:
+        details.append(f"producer unit {producer.get('unit_code')} is not the trusted key's "
+                       f"unit {key.unit_code}")
+    return Verdict("valid", Message("bundle.verdict.valid", params), details, manifest)
+
+
+def _compare_parts(zf: zipfile.ZipFile, manifest: Mapping[str, Any],
+                   hashes: Mapping[str, str]) -> list[str]:
+    signed = {str(k): str(v) for k, v in manifest["parts"].items()}
+    present = {k: v for k, v in hashes.items() if k not in OWN_PARTS}
+    lines = [f"part missing: {n}" for n in sorted(signed.keys() - present.keys())]
+    lines += [f"part added: {n}" for n in sorted(present.keys() - signed.keys())]
+    changed = sorted(n for n in signed.keys() & present.keys() if signed[n] != present[n])
+    if not changed:
+        return lines
+    # The signed sheet map names the sheets; workbook.xml names any others.
+    sheets = {str(v["part"]): (str(t), v.get("rows")) for t, v in manifest["sheets"].items()
+              if isinstance(v, dict)}
+    titles = _sheet_titles(zf)
+    for name in changed:
+        title, rows = sheets.get(name, (titles.get(name, ""), None))
+        lines.append(f"part changed: {name}" + (f" (sheet {title})" if title else ""))
+        if isinstance(rows, list) and name in zf.namelist():
+            with zf.open(name) as fh:  # sizes were capped by scan() already
+                found = hash_rows(iter(lambda: fh.read(CHUNK), b""))
+            lines += describe_row_changes(title or name, [str(r) for r in rows], found)
+    return lines
+
+
+def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet title, from workbook.xml and its relationships."""
+    try:
+        workbook = parse_xml(read_member(zf, "xl/workbook.xml", 16 * 2**20))
+        rels = parse_xml(read_member(zf, "xl/_rels/workbook.xml.rels", 16 * 2**20))
+    except (KeyError, UnsafeBundle):
+        return {}
+    targets = {}
+    for rel in rels.iter():
+        target = rel.get("Target")
+        if rel.get("Id") and target:
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl", target))
+            targets[rel.get("Id")] = part
+    titles = {}
+    for node in workbook.iter():
+        if node.tag.endswith("}sheet") and node.get(_REL_ID) in targets:
+            titles[targets[node.get(_REL_ID)]] = node.get("name") or ""
+    return titles
+
+
+def _without_manifest(zf: zipfile.ZipFile) -> Verdict:
+    titles = _sheet_titles(zf)
+    found = set(titles.values())
+    if found >= SIGNATURE_SHEETS:
+        return Verdict("resaved", Message("bundle.verdict.resaved"), [
+            f"{MANIFEST_PART} and {SIGNATURE_PART} are gone",
+            "sheets: " + ", ".join(titles.values()),
+        ])
+    return Verdict("not_a_bundle", Message("bundle.not_a_bundle"),
+                   ["sheets: " + ", ".join(titles.values())] if titles else [])

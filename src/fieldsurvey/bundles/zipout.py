@@ -1,0 +1,125 @@
+"""Saving the workbook as a signed zip, atomically.
+
+openpyxl's ``ExcelWriter`` writes every part through the zip object it is
+given. We give it one that hashes each part as it goes by (and the rows of each
+worksheet), so nothing is inflated or re-compressed a second time; the manifest
+and its signature are then added as two more parts before the zip is closed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
+
+from fieldsurvey.bundles.common import MANIFEST_PART, OWN_PARTS, SIGNATURE_PART
+from fieldsurvey.bundles.rowhash import RowHasher
+
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer, StrPath
+
+CONTENT_TYPES = "[Content_Types].xml"
+_CHUNK = 2**20
+# Every part needs a content type (OPC); Excel is stricter about that than about
+# unknown parts, which it ignores.
+_OWN_DEFAULTS = (b'<Default Extension="json" ContentType="application/json"/>'
+                 b'<Default Extension="sig" ContentType="application/octet-stream"/>')
+_TYPES_TAG = re.compile(rb"<Types\b[^>]*>")
+
+# (part hashes, sheet part -> row digests) -> (manifest bytes, signature)
+Finish = Callable[[dict[str, str], dict[str, list[str]]], tuple[bytes, bytes]]
+
+
+class _RecordingZip(zipfile.ZipFile):
+    def __init__(self, fileobj: IO[bytes]) -> None:
+        super().__init__(fileobj, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.hashes: dict[str, str] = {}
+        self.rows: dict[str, list[str]] = {}
+
+    def _record(self, name: str, chunks: Iterable[bytes]) -> None:
+        digest = hashlib.sha256()
+        rows = RowHasher() if name.startswith("xl/worksheets/") else None
+        for chunk in chunks:
+            digest.update(chunk)
+            if rows is not None:
+                rows.feed(chunk)
+        self.hashes[name] = digest.hexdigest()
+        if rows is not None:
+            self.rows[name] = rows.digests
+
+    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: SizedBuffer | str,
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        name = (zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo)
+                else zinfo_or_arcname)
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        if name == CONTENT_TYPES:
+            raw, found = _TYPES_TAG.subn(lambda m: m.group(0) + _OWN_DEFAULTS, raw, count=1)
+            assert found, "openpyxl wrote no <Types> element"
+        if name not in OWN_PARTS:
+            self._record(name, [raw])
+        super().writestr(zinfo_or_arcname, raw, compress_type, compresslevel)
+
+    def write(self, filename: StrPath, arcname: StrPath | None = None,
+              compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        # Write-only worksheets arrive here as temporary files: hash them streaming.
+        name = os.fspath(arcname if arcname is not None else filename)
+        with Path(filename).open("rb") as fh:
+            self._record(name, iter(lambda: fh.read(_CHUNK), b""))
+        super().write(filename, arcname, compress_type, compresslevel)
+
+
+def save_signed(workbook: Any, fileobj: IO[bytes], finish: Finish) -> None:
+    """Write ``workbook`` into ``fileobj`` with the manifest ``finish`` builds and signs."""
+    with _RecordingZip(fileobj) as archive:
+        ExcelWriter(workbook, archive).write_data()
+        manifest, signature = finish(dict(archive.hashes), dict(archive.rows))
+        archive.writestr(MANIFEST_PART, manifest)
+        archive.writestr(SIGNATURE_PART, signature)
+
+
+def discard(workbook: Any) -> None:
+    """Remove the temporary files of a write-only workbook that will not be saved."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        with suppress(Exception):  # closing a half-written sheet may fail; we drop it anyway
+            if not sheet.closed:
+                sheet.close()
+        with suppress(OSError, ValueError):  # already removed once the sheet was saved
+            writer.cleanup()
+
+
+def write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write via a temporary file next to ``target``: a reader sees all of it or nothing."""
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        Path(temp).replace(target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            Path(temp).unlink()
+        raise
+    _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (not possible, nor needed, on Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

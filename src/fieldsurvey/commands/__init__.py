@@ -1,0 +1,1 @@
+"""The scriptable subcommands behind ``fieldsurvey``; each returns an exit code."""
