@@ -196,3 +196,37 @@ def test_unexportable_text_is_refused_not_cut(db: Database, make_bundle: MakeBun
     with pytest.raises(BundleError) as caught:
         make_bundle(db)
     assert caught.value.message.code == "bundle.cannot_store"
+
+
+RISKY_TEXTS = ["=1+1", "+86", "-5", "@SUM(A1)", "\tx", "\rx", "\nx", "＝SUM(A1)", "#N/A",
+               "#DIV/0!", "=", '=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0"]
+
+
+def test_risky_text_is_text_cells_in_the_raw_xml(populated: Database, make_bundle: MakeBundle,
+                                                 shipped_form: FormDefinition) -> None:
+    from fieldsurvey.store.models import Visit
+    from fieldsurvey.store.visits import canonical_json
+
+    text_fields = [q.name for q in shipped_form.questions() if q.type == "text" and not q.repeats]
+    answers = dict(zip(text_fields, RISKY_TEXTS, strict=False))
+    answers["leaders"] = [{"leader_name": t} for t in RISKY_TEXTS]
+    with populated.transaction() as s:
+        org = s.query(Visit).first().organization_id
+        s.add(Visit(id="risky", organization_id=org, form_id=shipped_form.form_id,
+                    form_version=shipped_form.version, status="final", officer="=王芳",
+                    answers_json=canonical_json(answers)))
+    path = make_bundle(populated).path
+    found: list[str] = []
+    for name in (SHEET_PARTS["走访记录"], SHEET_PARTS["工会领导班子成员"]):
+        xml = part(path, name)
+        assert b"<f>" not in xml and b"<f " not in xml and b't="e"' not in xml
+        for cell in cells_of(xml):
+            text = re.search(rb"<t\b[^>]*>(.*?)</t>", cell, re.S)
+            if text is None:
+                continue
+            value = text.group(1).decode().replace("&amp;", "&").replace("&quot;", '"')
+            value = value.replace("_x000D_", "\r")
+            if value in RISKY_TEXTS or value == "=王芳":
+                assert b't="inlineStr"' in cell, cell
+                found.append(value)
+    assert set(found) >= set(RISKY_TEXTS) | {"=王芳"}

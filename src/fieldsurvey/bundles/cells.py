@@ -47,6 +47,21 @@ class CellWriter:
 
     def __init__(self, worksheet: Any) -> None:
         self.ws = worksheet
+        self._seen: dict[str, str] = {}
+
+    def repeated(self, value: str) -> Any:
+        """:meth:`text` for values that recur row after row (codes, labels, names).
+
+        Only plain strings are remembered: openpyxl reuses a cell object passed to
+        ``append`` for the next value, so a cell must never be shared between rows.
+        """
+        known = self._seen.get(value)
+        if known is not None:
+            return known
+        made = self.text(value)
+        if type(made) is str and len(self._seen) < 10_000:
+            self._seen[value] = made
+        return made
 
     def text(self, value: str) -> Any:
         if len(value) > MAX_CELL_TEXT or _UNWRITABLE.search(value):

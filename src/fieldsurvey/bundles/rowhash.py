@@ -20,11 +20,11 @@ DIGEST_CHARS = 8  # 32 bits: plenty to tell neighbouring rows apart, small in th
 _REFS = re.compile(rb' r="[A-Z]*[0-9]+"')
 _EMPTY_ROW = re.compile(rb"<row\b[^>]*/>")
 # The first cell's inline text: the record's id on every data sheet.
-_KEY = re.compile(rb'<c\b[^>]*?\sr="A\d+"[^>]*>\s*<is>\s*<t\b[^>]*>([^<]*)</t>')
+_KEY = re.compile(rb"<c\b[^>]*>\s*<is>\s*<t\b[^>]*>([^<]*)</t>")
 
 
-def row_digest(row_xml: bytes) -> str:
-    return hashlib.sha256(_REFS.sub(b"", row_xml)).hexdigest()[:DIGEST_CHARS]
+def _digest(stripped_row: bytes) -> str:
+    return hashlib.sha256(stripped_row).hexdigest()[:DIGEST_CHARS]
 
 
 @dataclass
@@ -41,9 +41,11 @@ class RowHasher:
     _buffer: bytes = b""
 
     def feed(self, chunk: bytes) -> None:
-        pieces = (self._buffer + chunk).split(b"</row>")
-        self._buffer = pieces.pop()  # the part after the last complete row
-        for piece in pieces:
+        complete, end, self._buffer = (self._buffer + chunk).rpartition(b"</row>")
+        if not end:
+            return
+        # References go in one pass over the complete rows, not one regex call per row.
+        for piece in _REFS.sub(b"", complete + end).split(b"</row>")[:-1]:
             start = piece.find(b"<row")
             while start >= 0:
                 following = piece.find(b"<row", start + 4)
@@ -53,9 +55,10 @@ class RowHasher:
                 start = following
 
     def _add(self, row: bytes) -> None:
-        self.digests.append(row_digest(row))
+        self.digests.append(_digest(row))
         if self.want_keys:
-            key = _KEY.search(row)
+            first = row.find(b"<c")
+            key = _KEY.match(row, first) if first >= 0 else None
             self.keys.append(unescape(key.group(1).decode("utf-8", "replace")) if key else "")
 
 
@@ -66,7 +69,7 @@ def hash_rows(chunks: Iterable[bytes]) -> RowHasher:
         hasher.feed(chunk)
     # openpyxl never writes <row .../> but a forger might, after the last full row.
     for row in _EMPTY_ROW.findall(hasher._buffer):
-        hasher._add(row)
+        hasher._add(_REFS.sub(b"", row))
     return hasher
 
 

@@ -68,11 +68,12 @@ class RowEncoder:
         return row, children
 
     def _put(self, row: list[Any], key: str, col: int, qtype: str, value: Any) -> None:
+        repeated = self.cells.repeated
         if qtype == "select_one":
             if not isinstance(value, str):
                 raise Unfit
-            code = self.cells.text(value)
-            row[col] = self.cells.text(self.labels.get(key, {}).get(value, value))
+            code = repeated(value)
+            row[col] = repeated(self.labels.get(key, {}).get(value, value))
             row[self.code_col[key]] = code
         elif qtype == "select_multiple":
             # Codes are joined by spaces, so each must be one non-empty word.
@@ -80,8 +81,8 @@ class RowEncoder:
                     isinstance(v, str) and v.split() == [v] for v in value):
                 raise Unfit
             names = self.labels.get(key, {})
-            code = self.cells.text(" ".join(value))
-            row[col] = self.cells.text(LABEL_SEPARATOR.join(names.get(v, v) for v in value))
+            code = repeated(" ".join(value))
+            row[col] = repeated(LABEL_SEPARATOR.join(names.get(v, v) for v in value))
             row[self.code_col[key]] = code
         else:
             row[col] = self.cells.answer(qtype, value)
@@ -99,11 +100,12 @@ class RowEncoder:
             raise BundleError(Message("bundle.cannot_store", {"where": where})) from exc
 
 
-def text_or_refuse(cells: CellWriter, value: str | None, where: str) -> Any:
+def text_or_refuse(cells: CellWriter, value: str | None, where: str,
+                   repeated: bool = False) -> Any:
     """A record field (not an answer): store it as text, or refuse the export."""
     if value is None:
         return None
     try:
-        return cells.text(value)
+        return cells.repeated(value) if repeated else cells.text(value)
     except Unfit:
         raise BundleError(Message("bundle.cannot_store", {"where": where})) from None

@@ -26,8 +26,11 @@ from defusedxml import DefusedXmlException
 
 from fieldsurvey.messages import Message
 
-MAX_TOTAL_BYTES = 512 * 2**20
-MAX_MEMBER_BYTES = 256 * 2**20
+# Our own sheets unpack to about 2.4 KB per visit (240 MiB for 100,000 visits, in
+# one part), so the caps leave room for real bundles of several hundred thousand
+# visits and still refuse anything that would fill memory or disk.
+MAX_TOTAL_BYTES = 2 * 2**30
+MAX_MEMBER_BYTES = 2**30
 MAX_RATIO = 200
 RATIO_FLOOR = 2**20  # small parts may compress extremely well; only big ones are suspect
 MAX_MEMBERS = 10_000

@@ -90,9 +90,10 @@ class WorkbookBuilder:
         cells = encoder.cells
         where = f"visit {record.visit_id}"
         meta = [_text(cells, record.visit_id, where), _text(cells, record.organization_id, where),
-                record.revision, _text(cells, record.status, where),
-                _text(cells, record.form_id, where), _text(cells, record.form_version, where),
-                _text(cells, record.officer, where), iso(record.created_at),
+                record.revision, _text(cells, record.status, where, repeated=True),
+                _text(cells, record.form_id, where, repeated=True),
+                _text(cells, record.form_version, where, repeated=True),
+                _text(cells, record.officer, where, repeated=True), iso(record.created_at),
                 iso(record.updated_at), iso(record.deleted_at),
                 _text(cells, record.deleted_reason, where)]
         row, children = encoder.encode(meta, record.answers, where)

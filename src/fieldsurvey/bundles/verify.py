@@ -45,6 +45,9 @@ _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 
 @dataclass(frozen=True)
 class Verdict:
+    """What the reader is told. ``manifest`` is authenticated only for "valid" and
+    "revoked"; otherwise it is what the file *claims* (shown, never trusted)."""
+
     kind: VerdictKind
     message: Message
     details: list[str] = field(default_factory=list)
@@ -97,14 +100,20 @@ def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey]) -> Verdict:
                        [f"key {key_id} is not in the trust list"], manifest)
     if not signature_ok(key.public_key, signature, raw):
         return _tampered([f"{MANIFEST_PART}: the signature does not match"], manifest)
-    problems = _compare_parts(zf, manifest, found.hashes)
+    try:
+        problems = _compare_parts(zf, manifest, found.hashes)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problems = [f"{MANIFEST_PART}: malformed ({type(exc).__name__}: {exc})"]
     if problems:
         return _tampered(problems, manifest)
     params = {**claimed, "name": key.name}
-    if key.revoked_from is not None and when >= key.revoked_from:
+    revoked = key.revoked_from
+    if revoked is not None and revoked.tzinfo is None:
+        revoked = revoked.replace(tzinfo=dt.UTC)  # a zone-less date is taken as UTC
+    if revoked is not None and when >= revoked:
         return Verdict("revoked", Message("bundle.verdict.revoked", {
-            **params, "revoked_from": key.revoked_from.astimezone(dt.UTC).isoformat()}),
-            [f"key {key_id} revoked from {key.revoked_from.isoformat()}"], manifest)
+            **params, "revoked_from": revoked.astimezone(dt.UTC).isoformat()}),
+            [f"key {key_id} revoked from {revoked.isoformat()}"], manifest)
     details = []
     if str(producer.get("unit_code")) != key.unit_code:
         details.append(f"producer unit {producer.get('unit_code')} is not the trusted key's "

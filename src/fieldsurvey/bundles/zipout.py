@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -69,11 +69,20 @@ class _RecordingZip(zipfile.ZipFile):
 
     def write(self, filename: StrPath, arcname: StrPath | None = None,
               compress_type: int | None = None, compresslevel: int | None = None) -> None:
-        # Write-only worksheets arrive here as temporary files: hash them streaming.
-        name = os.fspath(arcname if arcname is not None else filename)
-        with Path(filename).open("rb") as fh:
-            self._record(name, iter(lambda: fh.read(_CHUNK), b""))
-        super().write(filename, arcname, compress_type, compresslevel)
+        # Write-only worksheets arrive here as temporary files (hundreds of MB for a
+        # big bundle): read each once, hashing and compressing the same chunks.
+        # (openpyxl passes no compresslevel; the default level applies.)
+        info = zipfile.ZipInfo.from_file(filename, arcname)
+        info.compress_type = self.compression if compress_type is None else compress_type
+        big = info.file_size > 2**31  # zipfile needs to know up front
+        with Path(filename).open("rb") as src, self.open(info, "w", force_zip64=big) as dst:
+
+            def chunks() -> Iterator[bytes]:
+                while chunk := src.read(_CHUNK):
+                    dst.write(chunk)
+                    yield chunk
+
+            self._record(os.fspath(info.filename), chunks())
 
 
 def save_signed(workbook: Any, fileobj: IO[bytes], finish: Finish) -> None:

@@ -55,8 +55,10 @@ def coerce(question: Question, value: Any) -> Any:
     kind = question.type
     if kind == "select_multiple":
         items = value.split() if isinstance(value, str) else list(value)
-        if not all(isinstance(item, str) and item and " " not in item for item in items):
-            raise _refuse(question, "answer.bad_choice", value=str(value))
+        # Codes are names: no whitespace of any kind, and the list must fit one cell.
+        if not all(isinstance(item, str) and item and not any(ch.isspace() for ch in item)
+                   for item in items) or len(" ".join(map(str, items))) > MAX_TEXT_LENGTH:
+            raise _refuse(question, "answer.bad_choice", value=str(value)[:100])
         return list(dict.fromkeys(items))  # keep order, drop repeats
     if isinstance(value, str) and value == "" and kind not in ("text", "note", "hidden"):
         return ""
