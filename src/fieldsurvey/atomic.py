@@ -10,7 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
+
+# Unfinished writes are recognisable (and safe to delete) by this suffix.
+TEMP_SUFFIX = ".partial"
 
 
 def fsync_folder(folder: Path) -> None:
@@ -27,27 +32,28 @@ def fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_file_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one.
+def write_atomically(path: Path, write: Callable[[IO[bytes]], None], *,
+                     overwrite: bool = True) -> None:
+    """Let ``write`` fill a new file at ``path`` so that a crash leaves the old one or the new.
 
-    A temporary file in the same folder is written, fsynced and renamed over ``path``;
-    then the folder is fsynced. The file is readable and writable by its owner only
-    (mode 0600). With ``overwrite=False`` an existing ``path`` raises
-    :class:`FileExistsError` and is left alone. Raises :class:`OSError`; the temporary
-    file does not outlive a failure.
+    A temporary file in the same folder is written (by ``write``, which may seek), fsynced
+    and renamed over ``path``; then the folder is fsynced. The file is readable and
+    writable by its owner only (mode 0600). With ``overwrite=False`` an existing ``path``
+    raises :class:`FileExistsError` and is left alone. Whatever ``write`` raises
+    (cancellation included) propagates; the temporary file never outlives a failure.
     """
     folder = path.parent
     # mkstemp creates the file with mode 0600: no moment where others may read it.
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     temporary = Path(name)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "w+b") as fh:
             if os.name == "posix":
                 # Exactly 0600 even under an odd umask. File systems without POSIX
                 # modes (FAT on a USB stick) refuse; there the mount options decide.
                 with contextlib.suppress(OSError):
                     os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         if overwrite:
@@ -58,6 +64,15 @@ def write_file_atomically(path: Path, data: bytes, *, overwrite: bool = True) ->
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
     fsync_folder(folder)
+
+
+def write_file_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """:func:`write_atomically` for bytes already in memory."""
+
+    def write(fh: IO[bytes]) -> None:
+        fh.write(data)
+
+    write_atomically(path, write, overwrite=overwrite)
 
 
 def _link_without_overwriting(temporary: Path, path: Path) -> None:

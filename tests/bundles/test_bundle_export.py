@@ -16,9 +16,11 @@ import pytest
 from bundle_helpers import SHEET_PARTS, FakeSigner, cells_of, part
 from python_calamine import CalamineWorkbook
 
-from fieldsurvey.bundles import ExportSummary, signature_ok
+from fieldsurvey.atomic import TEMP_SUFFIX
+from fieldsurvey.bundles import ExportSummary
 from fieldsurvey.bundles.common import MANIFEST_PART, SIGNATURE_PART, canonical_bytes
 from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.identity.keys import verify_signature
 from fieldsurvey.messages import Message
 from fieldsurvey.progress import Cancelled
 from fieldsurvey.store import Database
@@ -99,7 +101,7 @@ def test_manifest_lists_every_part_and_is_signed(populated: Database, make_bundl
     raw = part(summary.path, MANIFEST_PART)
     manifest = json.loads(raw)
     assert raw == canonical_bytes(manifest)
-    assert signature_ok(signer.public.public_key, part(summary.path, SIGNATURE_PART), raw)
+    assert verify_signature(signer.public.public_key, part(summary.path, SIGNATURE_PART), raw)
     with zipfile.ZipFile(summary.path) as zf:
         others = {n: hashlib.sha256(zf.read(n)).hexdigest() for n in zf.namelist()
                   if n not in (MANIFEST_PART, SIGNATURE_PART)}
@@ -184,7 +186,7 @@ def test_the_file_appears_whole_or_not_at_all(populated: Database, make_bundle: 
     with pytest.raises(RuntimeError):
         make_bundle(populated, signer=Broken(key=signer.key, key_id=signer.key_id))
     assert target.read_bytes() == b"previous bundle"
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(TEMP_SUFFIX)] == []
 
 
 def test_unexportable_text_is_refused_not_cut(db: Database, make_bundle: MakeBundle,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from fieldsurvey.atomic import TEMP_SUFFIX
 from fieldsurvey.identity import keys
 from fieldsurvey.identity.keys import (
     DEFAULT_SCRYPT_N,
@@ -513,7 +514,7 @@ def test_change_passphrase_then_old_fails_and_new_works(tmp_path: Path) -> None:
     unlocked = unlock(tmp_path, "新口令 new passphrase")
     assert unlocked.public == identity.public
     assert private_bytes(unlocked) == private_bytes(identity)
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(TEMP_SUFFIX)] == []
 
 
 def test_change_passphrase_raises_a_low_cost_to_the_default(

@@ -9,7 +9,6 @@ from fieldsurvey.bundles.trust import (
     Signer,
     SignerIdentity,
     TrustedKey,
-    signature_ok,
     trust_list,
 )
 from fieldsurvey.bundles.verify import Verdict, VerdictKind, verify_bundle
@@ -28,7 +27,6 @@ __all__ = [
     "VisitRecord",
     "export_bundle",
     "read_bundle",
-    "signature_ok",
     "trust_list",
     "verify_bundle",
 ]

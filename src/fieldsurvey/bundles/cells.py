@@ -20,8 +20,9 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.cell.cell import ERROR_CODES  # type: ignore[import-untyped]
 
-from fieldsurvey.bundles.common import MAX_CELL_TEXT
+# Excel refuses longer cell text (openpyxl would silently cut it): the limit entry enforces.
 from fieldsurvey.forms.answers import MAX_SAFE_INTEGER
+from fieldsurvey.forms.answers import MAX_TEXT_LENGTH as MAX_CELL_TEXT
 
 TEXT_TYPES = frozenset({"text", "calculate", "hidden", "acknowledge", "select_one", "note"})
 # Excel's 1900 leap-year bug makes serial numbers before this date ambiguous, so

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from fieldsurvey.canonical import canonical_json
 from fieldsurvey.messages import Message
 
 FORMAT = "fieldsurvey-bundle/1"
@@ -21,9 +21,6 @@ SHEET_CODES = "代码表"
 # A workbook with these sheets but without a manifest is one of ours, re-saved.
 SIGNATURE_SHEETS = frozenset({SHEET_COVER, SHEET_VISITS, SHEET_CODES})
 
-# Excel refuses longer cell text; openpyxl would silently cut it, so we refuse first.
-MAX_CELL_TEXT = 32_767
-
 
 class BundleError(Exception):
     """A bundle could not be written or read; ``message`` says why."""
@@ -35,5 +32,4 @@ class BundleError(Exception):
 
 def canonical_bytes(value: Any) -> bytes:
     """One byte spelling per value: what is hashed and signed."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    return canonical_json(value).encode("utf-8")

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from fieldsurvey.atomic import write_atomically
 from fieldsurvey.bundles.common import FORMAT
 from fieldsurvey.bundles.layout import build_layout
 from fieldsurvey.bundles.manifest import build_manifest, manifest_bytes, utc_text
 from fieldsurvey.bundles.records import count_visits, iter_organizations, iter_visits
 from fieldsurvey.bundles.sheets import WorkbookBuilder
 from fieldsurvey.bundles.trust import Signer
-from fieldsurvey.bundles.zipout import discard, save_signed, write_atomically
+from fieldsurvey.bundles.zipout import discard, save_signed
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import LANGUAGES, Message, render
 from fieldsurvey.progress import NullProgress, Progress, check_cancelled

@@ -46,6 +46,8 @@ REGISTER_HEADERS = ("单位编号", "单位名称", "统一社会信用代码", 
                     "业务主管单位", "住所", "法定代表人", "联系电话", "乡镇（街道）代码",
                     "创建时间（UTC）", "修改时间（UTC）")
 SELECTS = ("select_one", "select_multiple")
+# Types whose deliberate blank is ``[]`` rather than ``""``.
+LIST_TYPES = frozenset({"select_multiple", "repeat"})
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 

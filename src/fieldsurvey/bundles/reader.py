@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from fieldsurvey.bundles.cells import CellTypeError, read_answer
 from fieldsurvey.bundles.common import MANIFEST_PART, OWN_PARTS, BundleError
-from fieldsurvey.bundles.layout import BundleLayout, SheetLayout
+from fieldsurvey.bundles.layout import LIST_TYPES, BundleLayout, SheetLayout
 from fieldsurvey.bundles.manifest import parse_manifest
 from fieldsurvey.bundles.records import BundleContents, OrganizationRecord, VisitRecord
 from fieldsurvey.bundles.safety import (
@@ -31,7 +31,6 @@ from fieldsurvey.bundles.safety import (
 from fieldsurvey.bundles.verify import MAX_MANIFEST_BYTES
 from fieldsurvey.messages import Message
 
-_LIST_TYPES = frozenset({"select_multiple", "repeat"})
 Row = Sequence[Any]
 
 
@@ -128,7 +127,7 @@ class _Decoder:
                     raise _Malformed(f"{where} {name}: {exc}") from None
         blank, extra = row[-2], row[-1]
         for name in str(blank).split():
-            out[name] = [] if self.types.get(name) in _LIST_TYPES else ""
+            out[name] = [] if self.types.get(name) in LIST_TYPES else ""
         if extra != "":
             loaded = json.loads(str(extra))
             if not isinstance(loaded, dict):

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fieldsurvey.bundles.cells import CellWriter, Unfit
 from fieldsurvey.bundles.common import BundleError
-from fieldsurvey.bundles.layout import SheetLayout
+from fieldsurvey.bundles.layout import LIST_TYPES, SheetLayout
+from fieldsurvey.canonical import canonical_json
 from fieldsurvey.messages import Message
 
 LABEL_SEPARATOR = "；"
-_LIST_TYPES = frozenset({"select_multiple", "repeat"})
 
 
 class RowEncoder:
@@ -27,7 +26,7 @@ class RowEncoder:
         self.width = len(sheet.columns)
         base = len(sheet.meta)
         # key -> (column, question type, the blank that means "answered with nothing")
-        self.plan = {name: (base + i, types[name], [] if types[name] in _LIST_TYPES else "")
+        self.plan = {name: (base + i, types[name], [] if types[name] in LIST_TYPES else "")
                      for i, name in enumerate(sheet.fields)}
         base += len(sheet.fields)
         self.code_col = {name: base + i for i, name in enumerate(sheet.selects)}
@@ -89,13 +88,10 @@ class RowEncoder:
 
     def _extra(self, extra: Mapping[str, Any], where: str) -> Any:
         try:
-            text = json.dumps(extra, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                              allow_nan=False)
             try:
-                return self.cells.text(text)
+                return self.cells.text(canonical_json(extra))
             except Unfit:  # unwritable characters: JSON can escape them all
-                return self.cells.text(json.dumps(extra, ensure_ascii=True, sort_keys=True,
-                                                  separators=(",", ":"), allow_nan=False))
+                return self.cells.text(canonical_json(extra, ascii_only=True))
         except (Unfit, ValueError, TypeError) as exc:
             raise BundleError(Message("bundle.cannot_store", {"where": where})) from exc
 

@@ -1,8 +1,9 @@
 """Who signs a bundle and whom a reader trusts.
 
-Only small protocols live here, so bundles never import ``fieldsurvey.identity``:
-an unlocked identity from there satisfies :class:`Signer`, a public identity
-satisfies :class:`PublicKeyHolder`. Signatures are Ed25519.
+Only small protocols live here: an unlocked identity from ``fieldsurvey.identity``
+satisfies :class:`Signer`, a public identity :class:`PublicKeyHolder`, and a test
+can pass a bare key. Signatures are Ed25519, checked with
+:func:`fieldsurvey.identity.keys.verify_signature`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 class SignerIdentity(Protocol):
@@ -73,11 +71,3 @@ def trust_list(identities: Iterable[PublicKeyHolder],
         for ident in identities
     }
 
-
-def signature_ok(public_key: bytes, signature: bytes, data: bytes) -> bool:
-    """Whether ``signature`` is a valid Ed25519 signature of ``data`` under ``public_key``."""
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
-    except (InvalidSignature, ValueError):
-        return False
-    return True

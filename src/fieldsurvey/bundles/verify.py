@@ -34,7 +34,8 @@ from fieldsurvey.bundles.safety import (
     read_member,
     scan,
 )
-from fieldsurvey.bundles.trust import TrustedKey, signature_ok
+from fieldsurvey.bundles.trust import TrustedKey
+from fieldsurvey.identity.keys import verify_signature
 from fieldsurvey.messages import Message
 
 VerdictKind = Literal["valid", "unknown_signer", "revoked", "tampered", "resaved",
@@ -98,7 +99,7 @@ def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey]) -> Verdict:
     if key is None:
         return Verdict("unknown_signer", Message("bundle.verdict.unknown_signer", claimed),
                        [f"key {key_id} is not in the trust list"], manifest)
-    if not signature_ok(key.public_key, signature, raw):
+    if not verify_signature(key.public_key, signature, raw):
         return _tampered([f"{MANIFEST_PART}: the signature does not match"], manifest)
     try:
         problems = _compare_parts(zf, manifest, found.hashes)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
@@ -106,29 +105,3 @@ def discard(workbook: Any) -> None:
         with suppress(OSError, ValueError):  # already removed once the sheet was saved
             writer.cleanup()
 
-
-def write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write via a temporary file next to ``target``: a reader sees all of it or nothing."""
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    try:
-        with os.fdopen(fd, "w+b") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(temp).replace(target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            Path(temp).unlink()
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (not possible, nor needed, on Windows)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

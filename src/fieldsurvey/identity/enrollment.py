@@ -19,7 +19,6 @@ the reason as a nested :class:`Message`.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Final
 
@@ -34,6 +33,7 @@ from fieldsurvey.identity.keys import (
     record_bytes,
     write_file_atomically,
 )
+from fieldsurvey.identity.records import now
 from fieldsurvey.messages import Message, render
 
 CARD_FORMAT: Final = "fieldsurvey-enrollment/1"
@@ -49,8 +49,7 @@ def _bad_card(path: Path, reason: Message) -> IdentityError:
 
 def write_enrollment_card(public: PublicIdentity, path: Path) -> None:
     """Write ``public``'s enrollment card to ``path`` atomically (replacing a file there)."""
-    created_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    record = public_record(public, format_tag=CARD_FORMAT, created_at=created_at)
+    record = public_record(public, format_tag=CARD_FORMAT, created_at=now())
     try:
         write_file_atomically(path, record_bytes(record))
     except OSError as exc:

@@ -15,7 +15,6 @@ limits here before any work is done, so a damaged file cannot exhaust memory or 
 
 from __future__ import annotations
 
-import json
 import secrets
 import unicodedata
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from fieldsurvey.canonical import canonical_json
 from fieldsurvey.identity.records import (
     PUBLIC_KEY_BYTES,
     IdentityError,
@@ -101,8 +101,7 @@ class Envelope:
 
     def associated_data(self) -> bytes:
         """The header in one canonical spelling, authenticated by AES-GCM."""
-        return json.dumps(self.header(), sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=True).encode("ascii")
+        return canonical_json(self.header(), ascii_only=True).encode("ascii")
 
     def to_bytes(self) -> bytes:
         return record_bytes({**self.header(), "ciphertext": b64(self.ciphertext)})

@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldsurvey.canonical import canonical_json
 from fieldsurvey.forms.answers import Answers
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.state import FormState, Ref
@@ -31,12 +31,6 @@ class VisitError(Exception):
         super().__init__(message.code)
         self.message = message
         self.issues = issues or []
-
-
-def canonical_json(value: Any) -> str:
-    """One spelling per value, so equal answers give equal text (and equal hashes)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False)
 
 
 def ref_key(ref: Ref) -> str:
