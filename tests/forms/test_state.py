@@ -206,6 +206,7 @@ def test_values_are_stored_exactly(name: str, value: object, stored: object) -> 
         ("setup", "2020-02-30", "answer.not_date"),
         ("code", "x" * (MAX_TEXT_LENGTH + 1), "answer.too_long"),
         ("code", "bell\x07", "answer.control_char"),
+        ("code", "lone \ud800 surrogate", "answer.control_char"),
         ("reasons", ["few", "other\tx"], "answer.bad_choice"),
         ("reasons", ["a" * 20_000, "b" * 20_000], "answer.bad_choice"),
     ],

@@ -23,13 +23,12 @@ from openpyxl.cell.cell import ERROR_CODES  # type: ignore[import-untyped]
 # Excel refuses longer cell text (openpyxl would silently cut it): the limit entry enforces.
 from fieldsurvey.forms.answers import MAX_SAFE_INTEGER
 from fieldsurvey.forms.answers import MAX_TEXT_LENGTH as MAX_CELL_TEXT
+from fieldsurvey.forms.answers import UNSTORABLE_CHARS as _UNWRITABLE
 
 TEXT_TYPES = frozenset({"text", "calculate", "hidden", "acknowledge", "select_one", "note"})
 # Excel's 1900 leap-year bug makes serial numbers before this date ambiguous, so
 # earlier dates travel as ISO text.
 FIRST_EXCEL_DATE = dt.date(1900, 3, 1)
-# XML 1.0 cannot carry these; a lone surrogate cannot even be encoded as UTF-8.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Spreadsheet readers turn ``_xHHHH_`` into a character, and XML turns CR into LF.
 # Excel's own escape fixes both: ``_`` before such a pattern becomes ``_x005F_``,
 # CR becomes ``_x000D_``.

@@ -22,8 +22,9 @@ Answers = dict[str, Any]
 
 # Excel's hard limit for one cell; a longer answer could not travel in a bundle.
 MAX_TEXT_LENGTH = 32_767
-# XML 1.0 forbids these control characters, so no xlsx can carry them.
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML 1.0 forbids these control characters, so no xlsx can carry them; a lone
+# surrogate cannot even be encoded as UTF-8 (SQLite would refuse the save).
+UNSTORABLE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 # Integers beyond this lose precision once Excel stores them as doubles.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -87,7 +88,7 @@ def coerce(question: Question, value: Any) -> Any:
 def _text(question: Question, value: str) -> str:
     if len(value) > MAX_TEXT_LENGTH:
         raise _refuse(question, "answer.too_long", length=len(value), limit=MAX_TEXT_LENGTH)
-    if _FORBIDDEN_CHARS.search(value):
+    if UNSTORABLE_CHARS.search(value):
         raise _refuse(question, "answer.control_char")
     return value
 

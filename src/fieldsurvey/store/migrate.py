@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from fieldsurvey.atomic import fsync_folder
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import Database, StoreError, sqlite_engine
 
@@ -56,6 +57,7 @@ def backup_database(path: Path, backups: Path, label: str) -> Path:
     with partial.open("rb") as fh:
         os.fsync(fh.fileno())
     partial.replace(target)
+    fsync_folder(backups)
     return target
 
 
