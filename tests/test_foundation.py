@@ -14,8 +14,9 @@ from fieldsurvey.messages import LANGUAGES, Message, catalogue, placeholders, re
 from fieldsurvey.resources import forms_dir, resource
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "fieldsurvey"
-CODE = re.compile(r"""["']((?:form|answer|visit|store|expr|uscc|phone|division|cli|ui|app|identity|bundle)"""
-                  r"""\.[a-z_]+(?:\.[a-z_]+)*)["']""")
+# A message code is a dotted string whose first part is an area of the catalogue.
+AREAS = sorted({code.split(".")[0] for code in catalogue("zh")})
+CODE = re.compile(r"""["']((?:""" + "|".join(AREAS) + r""")\.[a-z_]+(?:\.[a-z_]+)*)["']""")
 # Strings of the same shape that are not message codes.
 NOT_CODES = {"form.md", "visit.id", "identity.json", "identity.key"}
 
@@ -81,5 +82,5 @@ def test_render_fills_parameters_and_falls_back_safely() -> None:
 
 
 def test_resources_are_found_through_the_one_accessor() -> None:
-    assert resource("i18n", "zh.toml").is_file()
+    assert resource("i18n", "zh", "core.toml").is_file()
     assert (forms_dir() / "so_union_visit.xlsx").is_file()

@@ -2,8 +2,9 @@
 
 The core never builds a sentence: it returns a :class:`Message` (a code and its
 parameters). The UI and the command line render it in the user's language from
-``resources/i18n/<lang>.toml``. Keys there are dotted: ``[uscc] bad_check = ...``
-is the code ``uscc.bad_check``.
+``resources/i18n/<lang>/*.toml`` (one file per area, merged; a code defined
+twice is an error). Keys there are dotted: ``[uscc] bad_check = ...`` is the
+code ``uscc.bad_check``.
 """
 
 from __future__ import annotations
@@ -46,10 +47,15 @@ def catalogue(lang: str) -> Mapping[str, str]:
     """Every message template for ``lang``, keyed by code."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    with resource("i18n", f"{lang}.toml").open("rb") as fh:
-        data = tomllib.load(fh)
     out: dict[str, str] = {}
-    _flatten("", data, out)
+    for path in sorted(resource("i18n", lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            part: dict[str, str] = {}
+            _flatten("", tomllib.load(fh), part)
+        twice = sorted(set(part) & set(out))
+        if twice:
+            raise ValueError(f"{path}: message codes defined twice: {twice}")
+        out.update(part)
     return out
 
 

@@ -6,7 +6,7 @@ is shown to the officer, who may confirm the value anyway (a USCC whose
 registration kind disagrees with the selected registration type).
 
 A check returns a list of findings; an empty list means the value is fine.
-The wording lives in ``resources/i18n/*.toml``, keyed by the message code.
+The wording lives in ``resources/i18n/<lang>/*.toml``, keyed by the message code.
 """
 
 from __future__ import annotations
