@@ -1,0 +1,1 @@
+"""The case list and the township dashboard: every organization with its status."""

@@ -1,0 +1,1 @@
+"""Importing the civil-affairs register of organizations from messy Excel lists."""

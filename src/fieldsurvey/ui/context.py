@@ -1,0 +1,36 @@
+"""What every screen needs, built once at start-up and handed down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.messages import Message, render
+from fieldsurvey.paths import DataPaths
+from fieldsurvey.store import Database
+from fieldsurvey.store.profile import OfficerProfile
+
+
+def local_today() -> dt.date:
+    return dt.datetime.now().astimezone().date()
+
+
+@dataclass
+class AppContext:
+    lang: str
+    paths: DataPaths
+    db: Database
+    form: FormDefinition
+    profile: OfficerProfile | None = None
+    # Injected so tests can pin "today" (revisit due dates, this month's figures).
+    today: Callable[[], dt.date] = field(default=local_today)
+
+    def tr(self, code: str, **params: Any) -> str:
+        """A user-visible string in the current language."""
+        return render(code, self.lang, **params)
+
+    def word(self, message: Message) -> str:
+        return message.render(self.lang)
