@@ -36,7 +36,7 @@ ZH = "中文 (zh)"
 EN = "English (en)"
 
 FORM_ID = "so_union_visit"
-VERSION = "2026112101"
+VERSION = "2026112102"
 TITLE = "社会组织建会情况走访记录"
 
 SURVEY_COLUMNS = [
@@ -284,19 +284,20 @@ SURVEY: list[Row] = [
             "re-employed retired and agency workers. Do not count a social group's "
             "members (member units), board members or volunteers."),
       required=YES, required_message=REQ,
-      constraint=". >= 0", constraint_message=NOT_NEGATIVE, stat="staff_total"),
+      constraint=". >= 0", constraint_message=NOT_NEGATIVE, stat="staff_total",
+      prefill="previous"),
     q("integer", "staff_women", ("其中：女职工人数", "Of whom women"),
       required=YES, required_message=REQ,
       constraint=". >= 0 and (${staff_total} = '' or . <= ${staff_total})",
       constraint_message=("女职工人数不能为负数，也不能多于职工总人数。",
                           "Women cannot be negative or more than the total staff."),
-      stat="staff_women"),
+      stat="staff_women", prefill="previous"),
     q("integer", "staff_fulltime", ("其中：专职人员", "Of whom full-time"),
       required=YES, required_message=REQ,
       constraint=". >= 0 and (${staff_total} = '' or . <= ${staff_total})",
       constraint_message=("专职人员不能为负数，也不能多于职工总人数。",
                           "Full-time staff cannot be negative or more than the total."),
-    ),
+      prefill="previous"),
     q("integer", "staff_parttime",
       ("其中：兼职和退休返聘人员", "Of whom part-time or re-employed retired"),
       hint=("社区社会组织多为兼职和退休人员，请如实填写。",
@@ -307,7 +308,7 @@ SURVEY: list[Row] = [
                   ". + ${staff_fulltime} <= ${staff_total})"),
       constraint_message=("专职人员与兼职、退休返聘人员之和不能多于职工总人数。",
                           "Full-time plus part-time/retired cannot exceed the total staff."),
-    ),
+      prefill="previous"),
     q("select_one yes_no", "party_org", ("是否建立党组织", "Is there a Party organization?"),
       hint=("包括单独建立或联合建立的党组织。有党组织的单位应推动同步建立工会（党工共建）。",
             "Its own or a joint Party organization. Where there is a Party "
@@ -366,14 +367,14 @@ SURVEY: list[Row] = [
       constraint=". >= 0 and . <= ${staff_total}",
       constraint_message=("会员人数不能为负数，也不能多于职工总人数。",
                           "Members cannot be negative or more than the total staff."),
-      stat="union_members"),
+      stat="union_members", prefill="previous"),
     q("integer", "union_members_women", ("其中：女会员人数", "Of whom women"),
       required=YES, required_message=REQ,
       constraint=(". >= 0 and . <= ${staff_women} and "
                   "(${union_members} = '' or . <= ${union_members})"),
       constraint_message=("女会员人数不能多于会员人数，也不能多于女职工人数。",
                           "Women members cannot exceed the members or the women staff."),
-      stat="union_members_women"),
+      stat="union_members_women", prefill="previous"),
     end("membership"),
     begin("union_work", ("工会规范化建设", "How the union works"), relevant=T.union_exists,
           appearance="field-list"),

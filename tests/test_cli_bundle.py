@@ -53,6 +53,16 @@ def test_export_writes_a_bundle_that_verify_accepts(officer: Path,
     assert "valid" in capsys.readouterr().out
 
 
+def test_an_unwritable_target_is_a_clear_error(officer: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    assert main(["export", "--out", str(blocker / "x.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "无法写入" in err and "Traceback" not in err
+    assert blocker.read_text() == "a file where a folder should be"
+
+
 def test_the_sequence_number_only_increases(officer: Path) -> None:
     assert main(["export"]) == 0
     assert main(["export"]) == 0
@@ -113,3 +123,5 @@ def test_month_bounds() -> None:
 
     assert month_bounds("2024-02", dt.date(2026, 1, 1)) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     assert month_bounds(None, dt.date(2026, 11, 21)) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    # Early in a month the default is the month that just ended.
+    assert month_bounds(None, dt.date(2026, 12, 3)) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))

@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _keyed_command(args, lang)
     from fieldsurvey.ui.app import run
 
-    return run(lang=lang, data_dir=args.data_dir)
+    return run(lang=lang, data_dir=args.data_dir, lang_fixed=args.lang is not None)
 
 
 def _keyed_command(args: argparse.Namespace, lang: str) -> int:

@@ -91,9 +91,11 @@ def test_only_the_chosen_township_is_loaded(db: Database, form: FormDefinition,
                                             add_org: Callable[..., str]) -> None:
     from fieldsurvey.store.organizations import add_organization
 
-    add_org("本乡协会")
+    org = add_org("本乡协会")
     with db.transaction() as session:
         add_organization(session, name="外乡协会", township_code="330106002")
     with db.transaction() as session:
         assert [r.name for r in load_cases(session, form, "330106001")] == ["本乡协会"]
         assert len(load_cases(session, form)) == 2
+        one = load_cases(session, form, organization_ids=[org])
+    assert [r.name for r in one] == ["本乡协会"]

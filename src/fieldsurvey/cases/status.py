@@ -19,7 +19,6 @@ finalized visit) is before today and the organization is ``revisit`` or
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Literal
 
 Status = Literal["unvisited", "union", "no_union", "revisit", "gone"]
@@ -34,27 +33,22 @@ COVERED_UNION_STATUSES = frozenset({"own", "joint", "federation", "individual"})
 FOLLOW_UP_RESULTS = frozenset({"revisit", "refused"})
 
 
-@dataclass(frozen=True, slots=True)
-class VisitFacts:
-    """The facts of one finalized, not deleted visit that the status needs."""
+def derive_status(latest_result: str | None, completed_union: str | None, *,
+                  visited: bool, completed: bool) -> Status:
+    """The status from the latest finalized visit's result and the latest completed visit.
 
-    visit_date: dt.date | None
-    result: str | None
-    union_status: str | None
-    next_visit_date: dt.date | None
-
-
-def derive_status(latest: VisitFacts | None, latest_completed: VisitFacts | None) -> Status:
-    """The status from the latest finalized visit and the latest completed one."""
-    if latest is None:
+    ``visited``: there is a finalized visit; ``completed``: one of them was completed,
+    and ``completed_union`` is the union status the latest completed one found.
+    """
+    if not visited:
         return "unvisited"
-    if latest.result == "gone":
+    if latest_result == "gone":
         return "gone"
-    if latest_completed is not None and latest_completed.union_status in COVERED_UNION_STATUSES:
+    if completed and completed_union in COVERED_UNION_STATUSES:
         return "union"
-    if latest.result in FOLLOW_UP_RESULTS:
+    if latest_result in FOLLOW_UP_RESULTS:
         return "revisit"
-    if latest_completed is not None:
+    if completed:
         return "no_union"
     return "unvisited"
 

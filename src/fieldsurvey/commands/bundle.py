@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import sys
@@ -10,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fieldsurvey.bundles import BundleError, Verdict, export_bundle, trust_list, verify_bundle
+from fieldsurvey.bundles import BundleError, Verdict, trust_list, verify_bundle
+from fieldsurvey.bundles.monthly import default_month, export_month, month_span
 from fieldsurvey.bundles.trust import TrustedKey
 from fieldsurvey.commands.identity import unlock_identity
 from fieldsurvey.forms.loader import load_form
@@ -21,18 +21,17 @@ from fieldsurvey.paths import DataPaths
 from fieldsurvey.progress import Cancelled
 from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import StoreError, open_store
-from fieldsurvey.store.settings import next_bundle_sequence, set_setting
 
 SHIPPED_FORM = "so_union_visit.xlsx"
 
 
 def month_bounds(month: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
-    """``2026-11`` -> (2026-11-01, 2026-11-30); the current month when omitted."""
+    """``2026-11`` -> (2026-11-01, 2026-11-30); without one, the month an export made today
+    reports by default (the same rule as the Export screen)."""
     if month:
         year, mon = (int(part) for part in month.split("-"))
-    else:
-        year, mon = today.year, today.month
-    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+        return month_span(year, mon)
+    return default_month(today)
 
 
 def export(paths: DataPaths, lang: str, *, month: str | None, out: str | None) -> int:
@@ -49,23 +48,21 @@ def export(paths: DataPaths, lang: str, *, month: str | None, out: str | None) -
         return 1
     try:
         form = load_form(forms_dir() / SHIPPED_FORM)
-        with db.transaction() as session:  # the number is used up even if export fails
-            sequence = next_bundle_sequence(session)
-        unit = signer.public.unit_code
-        target = Path(out) if out else paths.exports / f"{unit}-{start:%Y%m}-{sequence:04d}.xlsx"
-        summary = export_bundle(db, form, signer, target, period_start=start, period_end=end,
-                                sequence=sequence)
-        with db.transaction() as session:
-            set_setting(session, "last_export_at", dt.datetime.now(dt.UTC).isoformat())
+        summary = export_month(db, form, signer, paths.exports, start, end,
+                               out_path=Path(out) if out else None)
     except (BundleError, Cancelled) as exc:
         message = getattr(exc, "message", None)
         print(message.render(lang) if message else render("cli.cancelled", lang), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(render("cli.write_failed", lang, path=out or str(paths.exports),
+                     detail=exc.strerror or exc), file=sys.stderr)
         return 1
     finally:
         db.close()
     print(render("cli.exported", lang, path=str(summary.path), visits=summary.visits,
                  tombstones=summary.tombstones, organizations=summary.organizations,
-                 sequence=sequence))
+                 sequence=summary.manifest["sequence"]))
     return 0
 
 

@@ -147,5 +147,10 @@ class FormDefinition:
         node = self.nodes[name]
         return pick_label(node.labels, lang, self.default_language) or name
 
+    def choice_labels(self, list_name: str, lang: str) -> dict[str, str]:
+        """Choice name -> label in ``lang`` for one list (empty if there is no such list)."""
+        return {c.name: pick_label(c.labels, lang, self.default_language) or c.name
+                for c in self.choices.get(list_name, ())}
+
     def title_in(self, lang: str) -> str:
         return pick_label(self.title, lang, self.default_language) or self.form_id

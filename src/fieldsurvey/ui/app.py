@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from fieldsurvey.commands.bundle import SHIPPED_FORM
+from fieldsurvey.forms.loader import FormLoadError, load_form
 from fieldsurvey.messages import render
 from fieldsurvey.paths import data_paths
+from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import StoreError, open_store
+from fieldsurvey.store.profile import load_profile
+from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.main_window import MainWindow
+from fieldsurvey.ui.setup_dialog import SetupDialog
 
 
-def run(lang: str, data_dir: str | None = None) -> int:
+def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False) -> int:
+    """Run the app; ``lang_fixed`` (``--lang`` given) overrides the officer's saved choice."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("fieldsurvey")
@@ -20,13 +27,44 @@ def run(lang: str, data_dir: str | None = None) -> int:
     paths = data_paths(data_dir)
     try:
         database = open_store(paths)
+        form = load_form(forms_dir() / SHIPPED_FORM)
     except StoreError as exc:
         # Nothing was changed on disk; say what happened and where the backup is.
         QMessageBox.critical(None, render("app.name", lang), exc.message.render(lang))
         return 2
-    window = MainWindow(lang=lang, paths=paths)
-    window.show()
+    except FormLoadError as exc:
+        QMessageBox.critical(None, render("app.name", lang),
+                             "\n".join(p.render(lang) for p in exc.problems[:10]))
+        return 2
     try:
+        with database.transaction() as session:
+            profile = load_profile(session)
+        if profile is None:
+            setup = SetupDialog(database, paths, lang)
+            if setup.exec() != QDialog.DialogCode.Accepted or setup.profile is None:
+                return 0
+            profile = setup.profile
+        if not lang_fixed:
+            lang = profile.language
+        ctx = AppContext(lang=lang, paths=paths, db=database, form=form, profile=profile)
+        windows: list[MainWindow] = []
+
+        def show(language: str) -> None:
+            # Switching language rebuilds the window: every label is created in one language.
+            ctx.lang = language
+            app.setApplicationDisplayName(render("app.name", language))
+            window = MainWindow(ctx)
+            window.language_changed.connect(relaunch)
+            windows.append(window)
+            window.show()
+
+        def relaunch(language: str) -> None:
+            old = windows.pop()
+            show(language)
+            old.close()
+            old.deleteLater()
+
+        show(lang)
         return app.exec()
     finally:
         database.close()
