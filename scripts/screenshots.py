@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from shots_common import SIZE, center, shoot, shoot_over
 from shots_dashboard import shoot_dashboard
 from shots_import import shoot_import
@@ -57,13 +57,18 @@ def shoot_main_screens(ctx: AppContext, out: Path) -> None:
     window.open_organization(busiest.id)
     shoot(window, out / f"organization_{lang}.png")
 
-    # A data folder without a key, so setup also asks for the passphrase.
-    setup = SetupDialog(ctx.db, DataPaths(Path(tempfile.mkdtemp())), lang, window)
-    setup.show()
-    center(setup, window)
-    shoot_over(window, setup, out / f"setup_{lang}.png")
-    setup.close()
     window.close()
+    # First run: setup alone on the desktop, in a data folder without a key (so it also
+    # asks for the passphrase).
+    desktop = QWidget()
+    desktop.resize(*SIZE)
+    desktop.show()
+    setup = SetupDialog(ctx.db, DataPaths(Path(tempfile.mkdtemp())), lang, desktop)
+    setup.show()
+    center(setup, desktop)
+    shoot_over(desktop, setup, out / f"setup_{lang}.png")
+    setup.close()
+    desktop.close()
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,6 @@ The register shown is generated here: a title row merged across the columns,
 a supervisor merged over rows, full-width characters and ideographic spaces,
 bad and duplicated codes, a row without a name and a totals line.
 
-This module imports no PySide6 itself: only ``fieldsurvey.ui`` does.
 """
 
 from __future__ import annotations
@@ -21,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from shots_common import shoot
 
 from fieldsurvey.domain.uscc import org_code_check_char, uscc_check_char
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.org_dialog import OrganizationDialog
 
-SIZE = (1120, 660)
+DIALOG_SIZE = (1120, 660)
 NAMES = ("茶叶协会", "书法家协会", "慈善基金会", "老年体育协会", "青少年足球俱乐部",
          "社区志愿者协会", "民间文艺家协会", "养老服务中心", "心理咨询服务中心", "商会")
 TYPES = ("社会团体", "社团", "基金会", "社会团体", "民办非企业单位（社会服务机构）",
@@ -87,18 +87,6 @@ def write_demo_register(path: Path) -> Path:
     return path
 
 
-def _save(widget: Any, path: Path) -> Path:
-    # No event loop runs between the steps here, so the layout requests Qt
-    # posts (a wrapped label needing a second line) are carried out by hand,
-    # innermost layouts first.
-    qwidget = next(t for t in type(widget).__mro__ if t.__name__ == "QWidget")
-    for child in reversed([widget, *widget.findChildren(qwidget)]):
-        if child.layout() is not None:
-            child.layout().activate()
-    widget.grab().save(str(path))
-    return path
-
-
 def shoot_import(ctx: AppContext, out_dir: Path) -> list[Path]:
     """Save the mapping and check pages of the import dialog and the organization dialog."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,12 +94,12 @@ def shoot_import(ctx: AppContext, out_dir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         register = write_demo_register(Path(tmp) / "翠苑街道社会组织名录.xlsx")
         wizard = ImportWizard(ctx, path=register)
-        wizard.resize(*SIZE)
+        wizard.resize(*DIALOG_SIZE)
         wizard.show()
         wizard.next_button.click()
-        shots.append(_save(wizard, out_dir / f"import_mapping_{ctx.lang}.png"))
+        shots.append(shoot(wizard, out_dir / f"import_mapping_{ctx.lang}.png"))
         wizard.next_button.click()
-        shots.append(_save(wizard, out_dir / f"import_check_{ctx.lang}.png"))
+        shots.append(shoot(wizard, out_dir / f"import_check_{ctx.lang}.png"))
         wizard.close()
         wizard.deleteLater()
     dialog = OrganizationDialog(ctx)
@@ -121,7 +109,7 @@ def shoot_import(ctx: AppContext, out_dir: Path) -> list[Path]:
     reg_type = dialog.inputs["reg_type"]
     reg_type.setCurrentIndex(reg_type.findData("social_group"))  # type: ignore[union-attr]
     dialog.show()
-    shots.append(_save(dialog, out_dir / f"org_dialog_{ctx.lang}.png"))
+    shots.append(shoot(dialog, out_dir / f"org_dialog_{ctx.lang}.png"))
     dialog.close()
     dialog.deleteLater()
     return shots

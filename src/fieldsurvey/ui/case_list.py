@@ -91,9 +91,10 @@ class CaseListPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in zip(COLUMNS, (320, 170, 130, 230, 100, 100, 70, 70), strict=True):
+        for column, width in zip(COLUMNS, (300, 170, 200, 230, 96, 96, 60, 60), strict=True):
             header.resizeSection(COLUMNS.index(column), width)
-        header.setStretchLastSection(True)
+        # The name takes whatever room is left; the other columns keep their widths.
+        header.setSectionResizeMode(COLUMNS.index("name"), QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.setObjectName("case_table")
 

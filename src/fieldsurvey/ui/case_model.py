@@ -137,8 +137,11 @@ class CaseTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._formatters[column](row)
-        if role == Qt.ItemDataRole.ToolTipRole and column == "name" and row.has_draft:
-            return self.ctx.tr("ui.cases.has_draft")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "name" and row.has_draft:
+                return self.ctx.tr("ui.cases.has_draft")
+            if column in ("reg_type", "status"):  # long labels may be cut off on screen
+                return self._formatters[column](row)
         if role == Qt.ItemDataRole.ForegroundRole and column in ("status", "next_visit") \
                 and row.overdue(self._today):
             return QBrush(_OVERDUE)

@@ -112,10 +112,11 @@ class OrganizationPage(QWidget):
                 .order_by(Visit.visit_date.desc(), Visit.updated_at.desc())))
             case = next(iter(load_cases(session, self.ctx.form, organization_ids=[org_id])), None)
             self.title.setText(org.name)
-            types = self.ctx.form.choice_labels("reg_type", self.ctx.lang)
+            labels = {"reg_type": self.ctx.form.choice_labels("reg_type", self.ctx.lang),
+                      "field": self.ctx.form.choice_labels("org_field", self.ctx.lang)}
             for field, label in self.profile_values.items():
                 value = getattr(org, field) or ""
-                label.setText(types.get(value, value) if field == "reg_type" else value)
+                label.setText(labels.get(field, {}).get(value, value))
             self._fill_timeline(visits)
         self.status_line.setText(self._status_text(case))
         self.new_button.setText(self.ctx.tr(
@@ -157,6 +158,10 @@ class OrganizationPage(QWidget):
         if case.status == "union" and case.union_status:
             forms = self.ctx.form.choice_labels("union_status", self.ctx.lang)
             parts.append(forms.get(case.union_status, case.union_status))
+        if case.staff is not None:
+            parts.append(self.ctx.tr("ui.org_page.staff", staff=case.staff))
+        if case.members is not None:
+            parts.append(self.ctx.tr("ui.org_page.members", members=case.members))
         if case.next_visit is not None:
             key = ("ui.org_page.overdue" if case.overdue(self.ctx.today())
                    else "ui.org_page.next_visit")
