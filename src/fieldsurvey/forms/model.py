@@ -110,6 +110,12 @@ class FormDefinition:
     choices: Mapping[str, tuple[Choice, ...]]
     nodes: Mapping[str, Node]
     parents: Mapping[str, str | None]
+    # Computed once: every stored visit asks for it (see forms.stats).
+    _stat_fields: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_stat_fields",
+                           {q.stat: q.name for q in self.questions() if q.stat})
 
     def node(self, name: str) -> Node:
         return self.nodes[name]
@@ -141,7 +147,7 @@ class FormDefinition:
 
     def stat_fields(self) -> dict[str, str]:
         """Statistic key -> question name, from the ``fs_stat`` column."""
-        return {q.stat: q.name for q in self.questions() if q.stat}
+        return dict(self._stat_fields)
 
     def label(self, name: str, lang: str) -> str:
         node = self.nodes[name]
