@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 want=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
       libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-      libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-cjk)
+      libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-cjk
+      # A CJK TrueType font for PDFs: reportlab cannot embed Noto CJK's CFF outlines.
+      fonts-wqy-microhei)
 if [ "${1:-}" = dev ]; then
   # Tests read PDFs and take screenshots on a virtual display.
   want+=(poppler-utils xvfb xauth)

@@ -6,7 +6,8 @@ xvfb and fonts-noto-cjk)::
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py [OUT]
 
 One throw-away data folder holds a demo township (``fieldsurvey.cases.demo``)
-and a signing key; each screen's script takes it from there.
+and a signing key; each screen's script takes it from there. The printed
+documents are rendered by ``scripts/shots_print.py`` (no display needed).
 """
 
 from __future__ import annotations

@@ -134,3 +134,56 @@ def test_the_app_starts_with_a_profile_and_exits(qtbot: QtBot, db: Database) -> 
 
     QTimer.singleShot(0, close_all)
     assert app.run(lang="zh") == 0
+
+
+def open_previews() -> list[QDialog]:
+    from fieldsurvey.ui.print_preview import PrintPreviewDialog
+
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, PrintPreviewDialog) and w.isVisible()]
+
+
+def test_the_print_actions_open_a_preview_of_a_real_document(qtbot: QtBot,
+                                                             db: Database) -> None:
+    from fieldsurvey.identity.keys import MIN_SCRYPT_N, create_identity
+
+    window = make_window(qtbot, db)
+    window.actions_by_name["print_enrollment"].trigger()
+    assert open_previews() == []  # no key yet: a message, no document
+    create_identity(data_paths().keys, "correct horse", role="officer", name="王芳",
+                    unit_code="330106001", unit_name="西湖街道", scrypt_n=MIN_SCRYPT_N)
+    for action in ("print_blank_form", "print_dashboard", "print_enrollment"):
+        window.actions_by_name[action].trigger()
+        [preview] = open_previews()
+        assert preview.page_count >= 1, action
+        preview.close()
+
+
+def test_a_finalized_visit_prints_from_the_organization_page(qtbot: QtBot,
+                                                              db: Database) -> None:
+    from fieldsurvey.cases.demo import populate_demo
+
+    form = load_form(forms_dir() / "so_union_visit.xlsx")
+    populate_demo(db, form, "330106001", 3, seed=1, today=dt.date(2026, 11, 21))
+    with db.transaction() as session:
+        visit = session.query(Visit).filter_by(status="final").first()
+        assert visit is not None
+        org_id = visit.organization_id
+    window = make_window(qtbot, db)
+    window.open_organization(org_id)
+    window.org_page.print_button.click()
+    [preview] = open_previews()
+    assert preview.page_count >= 1
+    preview.close()
+
+
+def test_batch_printing_takes_the_dates_in_either_order(qtbot: QtBot, db: Database) -> None:
+    from PySide6.QtCore import QDate
+
+    from fieldsurvey.ui.batch_print_dialog import BatchPrintDialog
+
+    window = make_window(qtbot, db)
+    dialog = BatchPrintDialog(window.ctx, window)
+    assert dialog.date_range() == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    dialog.start.setDate(QDate(2026, 12, 5))
+    assert dialog.date_range() == (dt.date(2026, 11, 30), dt.date(2026, 12, 5))

@@ -11,10 +11,16 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QStackedWidget, QToolBar
 
 from fieldsurvey import __version__
+from fieldsurvey.identity.keys import identity_exists, load_public
 from fieldsurvey.messages import LANGUAGES, render
+from fieldsurvey.printing.blank_form import write_blank_form
+from fieldsurvey.printing.enrollment_page import write_enrollment_page
+from fieldsurvey.printing.stats_table import write_township_table
+from fieldsurvey.printing.visit_record import write_visit_records
 from fieldsurvey.store.models import Visit
 from fieldsurvey.store.prefill import start_visit
 from fieldsurvey.store.profile import save_profile
+from fieldsurvey.ui.batch_print_dialog import BatchPrintDialog
 from fieldsurvey.ui.case_list import CaseListPage
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.dashboard import DashboardPage
@@ -23,13 +29,15 @@ from fieldsurvey.ui.export_reminder import ExportReminderBar
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.org_dialog import OrganizationDialog
 from fieldsurvey.ui.org_page import OrganizationPage
+from fieldsurvey.ui.print_preview import preview_document, print_visit
 from fieldsurvey.ui.visit.editor import VisitEditor
 
 # Menu -> actions, in order.
 MENUS: dict[str, tuple[str, ...]] = {
-    "file": ("import_register", "add_organization", "export_bundle", "quit"),
+    "file": ("import_register", "add_organization", "export_bundle", "print_records",
+             "print_blank_form", "print_enrollment", "quit"),
     "visit": ("case_list", "new_visit"),
-    "stats": ("dashboard",),
+    "stats": ("dashboard", "print_dashboard"),
     "settings": ("language_zh", "language_en"),
     "help": ("about",),
 }
@@ -74,6 +82,8 @@ class MainWindow(QMainWindow):
         self.org_page.open_visit.connect(self.open_visit)
         self.org_page.new_visit.connect(self.new_visit)
         self.org_page.edit_requested.connect(self.edit_organization)
+        self.org_page.print_requested.connect(lambda visit_id: print_visit(self.ctx, visit_id,
+                                                                           self))
         self.reminder.export_requested.connect(self.export_bundle)
         self.cases.reload()
         self.reminder.refresh()
@@ -93,6 +103,8 @@ class MainWindow(QMainWindow):
             "export_bundle": self.export_bundle, "quit": self.close,
             "case_list": self.show_cases, "new_visit": self._new_visit_for_selection,
             "dashboard": self.show_dashboard, "about": self._about,
+            "print_records": self.print_records, "print_blank_form": self.print_blank_form,
+            "print_enrollment": self.print_enrollment, "print_dashboard": self.print_dashboard,
             "language_zh": lambda: self.switch_language("zh"),
             "language_en": lambda: self.switch_language("en"),
         }
@@ -211,6 +223,44 @@ class MainWindow(QMainWindow):
             return
         ExportDialog(self.ctx, self).exec()
         self.reminder.refresh()
+
+    # --- printing ------------------------------------------------------------------------
+    def print_records(self) -> None:
+        """Every finalized visit in a date range, one record sheet after another."""
+        dialog = BatchPrintDialog(self.ctx, self)
+        if dialog.exec() != BatchPrintDialog.DialogCode.Accepted:
+            return
+        dates = dialog.date_range()
+        preview_document(self.ctx, f"visits-{dates[0]:%Y%m%d}-{dates[1]:%Y%m%d}",
+                         lambda path: write_visit_records(self.ctx.db, self.ctx.form, path,
+                                                          date_range=dates, lang=self.ctx.lang),
+                         self)
+
+    def print_blank_form(self) -> None:
+        preview_document(self.ctx, "blank-form",
+                         lambda path: write_blank_form(self.ctx.form, path, lang=self.ctx.lang),
+                         self)
+
+    def print_dashboard(self) -> None:
+        profile = self.ctx.profile
+        preview_document(
+            self.ctx, "township-figures",
+            lambda path: write_township_table(
+                self.ctx.db, self.ctx.form, path,
+                township_code=profile.township_code if profile else None,
+                township=profile.township_name if profile else "", today=self.ctx.today(),
+                lang=self.ctx.lang),
+            self)
+
+    def print_enrollment(self) -> None:
+        """The page the county files to register this officer's key."""
+        if not identity_exists(self.ctx.paths.keys):
+            self.statusBar().showMessage(self.tr_("ui.main.no_key"), 8000)
+            return
+        public = load_public(self.ctx.paths.keys)
+        preview_document(self.ctx, "enrollment",
+                         lambda path: write_enrollment_page(public, path, lang=self.ctx.lang),
+                         self)
 
     def switch_language(self, lang: str) -> None:
         if lang == self.ctx.lang or lang not in LANGUAGES:

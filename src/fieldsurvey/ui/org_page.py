@@ -37,6 +37,7 @@ class OrganizationPage(QWidget):
     open_visit = Signal(str)  # visit id
     new_visit = Signal(str)  # organization id
     edit_requested = Signal(str)  # organization id
+    print_requested = Signal(str)  # visit id
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,12 +82,15 @@ class OrganizationPage(QWidget):
         self.new_button = QPushButton()
         self.open_button = QPushButton(ctx.tr("ui.org_page.open_visit"))
         self.edit_button = QPushButton(ctx.tr("ui.org_page.edit"))
+        self.print_button = QPushButton(ctx.tr("ui.org_page.print"))
+        self.print_button.clicked.connect(self._print_selected)
         self.back_button.clicked.connect(self.back_requested)
         self.new_button.clicked.connect(self._new_or_continue)
         self.open_button.clicked.connect(self._open_selected)
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.org_id or ""))
         buttons = QHBoxLayout()
-        for button in (self.back_button, self.new_button, self.open_button, self.edit_button):
+        for button in (self.back_button, self.new_button, self.open_button, self.print_button,
+                       self.edit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -122,6 +126,7 @@ class OrganizationPage(QWidget):
         self.new_button.setText(self.ctx.tr(
             "ui.org_page.continue_draft" if self.draft_id else "ui.org_page.new_visit"))
         self.open_button.setEnabled(self.timeline.rowCount() > 0)
+        self.print_button.setEnabled(self.timeline.rowCount() > 0)
         if self.timeline.rowCount():
             self.timeline.selectRow(0)
         self.timeline.setFocus()
@@ -176,6 +181,11 @@ class OrganizationPage(QWidget):
         visit_id = self._selected_visit()
         if visit_id:
             self.open_visit.emit(visit_id)
+
+    def _print_selected(self) -> None:
+        visit_id = self._selected_visit()
+        if visit_id:
+            self.print_requested.emit(visit_id)
 
     def _new_or_continue(self) -> None:
         # One draft at a time per organization: continuing beats a duplicate visit.
