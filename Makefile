@@ -13,6 +13,6 @@ test:
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
 
 lint:
-	.venv/bin/ruff check src tests scripts bench
+	.venv/bin/ruff check src tests scripts bench packaging
 	.venv/bin/mypy
 	.venv/bin/lint-imports

@@ -12,8 +12,8 @@ want=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
       # A CJK TrueType font for PDFs: reportlab cannot embed Noto CJK's CFF outlines.
       fonts-wqy-microhei)
 if [ "${1:-}" = dev ]; then
-  # Tests read PDFs and take screenshots on a virtual display.
-  want+=(poppler-utils xvfb xauth)
+  # Tests read PDFs, take screenshots on a virtual display and validate the menu entry.
+  want+=(poppler-utils xvfb xauth desktop-file-utils)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -52,6 +52,8 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     verify.add_argument("--trust", action="append", default=[], metavar="FILE",
                         help=t("cli.help_trust"))
     verify.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    check_install = commands.add_parser("selfcheck", help=t("selfcheck.help"))
+    check_install.add_argument("--keep", action="store_true", help=t("selfcheck.help_keep"))
     return parser
 
 
@@ -73,6 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fieldsurvey.commands.form import form_check  # load only what is used
 
         return form_check(args.files, lang)
+    if args.command == "selfcheck":
+        from fieldsurvey.commands.selfcheck import selfcheck
+        from fieldsurvey.ui.probe import qt_probe  # Qt itself loads only in the last step
+
+        return selfcheck(lang, args.data_dir, keep=args.keep, qt_probe=qt_probe)
     if args.command in ("identity", "export", "verify"):
         return _keyed_command(args, lang)
     from fieldsurvey.ui.app import run
