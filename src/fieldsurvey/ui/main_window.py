@@ -82,8 +82,7 @@ class MainWindow(QMainWindow):
         self.org_page.open_visit.connect(self.open_visit)
         self.org_page.new_visit.connect(self.new_visit)
         self.org_page.edit_requested.connect(self.edit_organization)
-        self.org_page.print_requested.connect(lambda visit_id: print_visit(self.ctx, visit_id,
-                                                                           self))
+        self.org_page.print_requested.connect(self.print_visits)
         self.reminder.export_requested.connect(self.export_bundle)
         self.cases.reload()
         self.reminder.refresh()
@@ -234,6 +233,17 @@ class MainWindow(QMainWindow):
         preview_document(self.ctx, f"visits-{dates[0]:%Y%m%d}-{dates[1]:%Y%m%d}",
                          lambda path: write_visit_records(self.ctx.db, self.ctx.form, path,
                                                           date_range=dates, lang=self.ctx.lang),
+                         self)
+
+    def print_visits(self, visit_ids: list[str]) -> None:
+        """The record sheets of the visits selected on the organization page, in one PDF."""
+        if len(visit_ids) == 1:
+            print_visit(self.ctx, visit_ids[0], self)
+            return
+        preview_document(self.ctx, f"visits-{len(visit_ids)}",
+                         lambda path: write_visit_records(self.ctx.db, self.ctx.form, path,
+                                                          visit_ids=visit_ids,
+                                                          lang=self.ctx.lang),
                          self)
 
     def print_blank_form(self) -> None:

@@ -37,7 +37,7 @@ class OrganizationPage(QWidget):
     open_visit = Signal(str)  # visit id
     new_visit = Signal(str)  # organization id
     edit_requested = Signal(str)  # organization id
-    print_requested = Signal(str)  # visit id
+    print_requested = Signal(list)  # visit ids, in timeline order
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +69,8 @@ class OrganizationPage(QWidget):
             [ctx.tr(f"ui.org_page.column.{c}") for c in TIMELINE_COLUMNS])
         self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several visits can be selected to print their records into one PDF.
+        self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.timeline.verticalHeader().hide()
         self.timeline.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
@@ -183,9 +184,11 @@ class OrganizationPage(QWidget):
             self.open_visit.emit(visit_id)
 
     def _print_selected(self) -> None:
-        visit_id = self._selected_visit()
-        if visit_id:
-            self.print_requested.emit(visit_id)
+        rows = sorted({index.row() for index in self.timeline.selectedIndexes()})
+        items = [self.timeline.item(row, 0) for row in rows]
+        ids = [item.data(Qt.ItemDataRole.UserRole) for item in items if item is not None]
+        if ids:
+            self.print_requested.emit(ids)
 
     def _new_or_continue(self) -> None:
         # One draft at a time per organization: continuing beats a duplicate visit.
