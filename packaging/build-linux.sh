@@ -6,7 +6,7 @@
 #                                             (say, on a clean machine of the oldest
 #                                             distribution you support)
 #
-# 1. installs the Debian packages the build and Qt need (as scripts/bootstrap.sh does);
+# 1. installs the Debian packages the build and Qt need (scripts/bootstrap.sh system);
 # 2. creates a clean build venv (build/venv-linux) from the pinned
 #    requirements-frozen.txt and requirements-build.txt;
 # 3. runs PyInstaller on packaging/fieldsurvey.spec -> dist/fieldsurvey/;
@@ -82,24 +82,9 @@ if [ "${1:-}" = --smoke ]; then
 fi
 
 # -- 1. system packages ------------------------------------------------------------------
-# The Qt runtime libraries are scripts/bootstrap.sh's list; binutils gives PyInstaller
-# objdump, which it uses to read the libraries' dependencies.
-want=(python3-venv binutils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
-      libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-      libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-cjk)
-if command -v dpkg-query >/dev/null 2>&1; then
-  missing=()
-  for pkg in "${want[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    echo "Installing system packages: ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-fi
+# The Qt runtime libraries come from scripts/bootstrap.sh's list; binutils gives
+# PyInstaller objdump, which it uses to read the libraries' dependencies.
+FIELDSURVEY_EXTRA_APT=binutils scripts/bootstrap.sh system
 
 # -- 2. a clean build venv -----------------------------------------------------------------
 # Made anew each time, so nothing from an earlier build or the dev venv leaks in.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Make a fresh Debian/Ubuntu machine ready: system libraries Qt needs, a
 # virtualenv in .venv, and fieldsurvey installed into it (with dev tools if
-# called with "dev"). Safe to run again: it only adds what is missing.
+# called with "dev"; only the system packages if called with "system").
+# FIELDSURVEY_EXTRA_APT adds packages (the Linux build wants binutils).
+# Safe to run again: it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +13,8 @@ want=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
       libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-cjk
       # A CJK TrueType font for PDFs: reportlab cannot embed Noto CJK's CFF outlines.
       fonts-wqy-microhei)
+# shellcheck disable=SC2206  # a space-separated list of package names, split on purpose
+want+=(${FIELDSURVEY_EXTRA_APT:-})
 if [ "${1:-}" = dev ]; then
   # Tests read PDFs, take screenshots on a virtual display and validate the menu entry.
   want+=(poppler-utils xvfb xauth desktop-file-utils)
@@ -29,6 +33,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 fi
+
+[ "${1:-}" = system ] && exit 0
 
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv

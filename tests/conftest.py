@@ -8,6 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from fieldsurvey.forms.loader import load_form
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.paths import data_paths
+from fieldsurvey.resources import forms_dir
+from fieldsurvey.store import Database, open_store
+
 # Must be set before anything creates a QApplication.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,3 +26,17 @@ def fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     data = tmp_path / "data"
     monkeypatch.setenv("FIELDSURVEY_DATA_DIR", str(data))
     yield data
+
+
+@pytest.fixture(scope="session")
+def shipped_form() -> FormDefinition:
+    """The shipped survey form (loaded once; definitions are immutable)."""
+    return load_form(forms_dir() / "so_union_visit.xlsx")
+
+
+@pytest.fixture
+def db(fresh_data_dir: Path) -> Iterator[Database]:
+    """A real store, migrated, in the test's own data folder."""
+    database = open_store(data_paths())
+    yield database
+    database.close()

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bundle_helpers import OVERRIDES, PERIOD, SHIPPED_ANSWERS, FakeSigner
 
 from fieldsurvey.bundles import ExportSummary, export_bundle
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.paths import data_paths
-from fieldsurvey.resources import forms_dir
-from fieldsurvey.store import Database, open_store
+from fieldsurvey.store import Database
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.visits import create_visit, delete, finalize, reopen
-
-
-@pytest.fixture(scope="session")
-def shipped_form() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
-
-@pytest.fixture
-def db(fresh_data_dir: Path) -> Iterator[Database]:
-    database = open_store(data_paths())
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from fieldsurvey.forms.loader import load_form_markdown
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.paths import data_paths
-from fieldsurvey.store import Database, open_store
+from fieldsurvey.store import Database
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.visits import create_visit, finalize
 
@@ -54,12 +52,6 @@ TOWNSHIP = "330106001"
 def form() -> FormDefinition:
     return load_form_markdown(CASES_FORM_MD)
 
-
-@pytest.fixture
-def db(fresh_data_dir: Path) -> Iterator[Database]:
-    database = open_store(data_paths())
-    yield database
-    database.close()
 
 
 @pytest.fixture

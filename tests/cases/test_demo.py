@@ -17,12 +17,10 @@ from fieldsurvey.cases.demo import DemoOrganization, VisitPlan, populate_demo, v
 from fieldsurvey.cases.loading import load_cases
 from fieldsurvey.domain.search import search_key
 from fieldsurvey.domain.uscc import validate_uscc
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.state import FormState
 from fieldsurvey.forms.stats import VisitFacts, extract_facts
 from fieldsurvey.forms.validation import check
-from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import Database
 from fieldsurvey.store.models import Organization, Visit, VisitRevision
 from fieldsurvey.store.organizations import add_organization
@@ -32,10 +30,6 @@ TOWNSHIP = "421202001"
 TODAY = dt.date(2026, 11, 21)
 FACTS = [f.name for f in dataclasses.fields(VisitFacts)]
 
-
-@pytest.fixture(scope="module")
-def shipped() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
 
 
 def visits(db: Database) -> list[Visit]:
@@ -50,10 +44,10 @@ def finalized_at_visit_day(form: FormDefinition, answers: dict) -> FormState:
 
 
 def test_every_status_union_form_and_special_case_is_there(db: Database,
-                                                          shipped: FormDefinition) -> None:
-    summary = populate_demo(db, shipped, TOWNSHIP, 120, seed=1, today=TODAY)
+                                                          shipped_form: FormDefinition) -> None:
+    summary = populate_demo(db, shipped_form, TOWNSHIP, 120, seed=1, today=TODAY)
     with db.sessions() as s:
-        rows = load_cases(s, shipped, TOWNSHIP)
+        rows = load_cases(s, shipped_form, TOWNSHIP)
     board = dashboard(rows, TODAY)
     assert summary.organizations == len(rows) == 120
     assert all(board.by_status[status] > 0 for status in board.by_status)
@@ -68,14 +62,14 @@ def test_every_status_union_form_and_special_case_is_there(db: Database,
 
 
 def test_one_visit_is_reopened_over_its_frozen_revision(db: Database,
-                                                       shipped: FormDefinition) -> None:
-    summary = populate_demo(db, shipped, TOWNSHIP, 20, seed=1, today=TODAY)
+                                                       shipped_form: FormDefinition) -> None:
+    summary = populate_demo(db, shipped_form, TOWNSHIP, 20, seed=1, today=TODAY)
     with db.sessions() as s:
         visit = s.get(Visit, summary.reopened_visit_id)
         assert visit is not None
         frozen = s.scalars(select(VisitRevision).where(
             VisitRevision.visit_id == visit.id)).all()
-        rows = {r.id: r for r in load_cases(s, shipped, TOWNSHIP)}
+        rows = {r.id: r for r in load_cases(s, shipped_form, TOWNSHIP)}
     assert (visit.status, visit.revision) == ("draft", 2)
     assert [r.revision for r in frozen] == [1]
     assert frozen[0].answers_json == visit.answers_json
@@ -84,34 +78,34 @@ def test_one_visit_is_reopened_over_its_frozen_revision(db: Database,
 
 
 def test_every_visit_passes_the_form_checks_on_its_day(db: Database,
-                                                      shipped: FormDefinition) -> None:
-    populate_demo(db, shipped, TOWNSHIP, 300, seed=3, today=TODAY)
+                                                      shipped_form: FormDefinition) -> None:
+    populate_demo(db, shipped_form, TOWNSHIP, 300, seed=3, today=TODAY)
     stored = visits(db)
     assert len(stored) > 250
     for visit in stored:
         answers = json.loads(visit.answers_json)
-        state = finalized_at_visit_day(shipped, answers)
+        state = finalized_at_visit_day(shipped_form, answers)
         assert check(state) == [], (visit.visit_result, answers)
         # Stored in the finalized shape: nothing non-relevant, calculations filled in.
         assert canonical_json(state.submission()) == visit.answers_json
-        facts = extract_facts(shipped, answers)
+        facts = extract_facts(shipped_form, answers)
         assert {f: getattr(visit, f) for f in FACTS} == dataclasses.asdict(facts)
 
 
-def test_visits_match_what_finalize_stores(db: Database, shipped: FormDefinition) -> None:
+def test_visits_match_what_finalize_stores(db: Database, shipped_form: FormDefinition) -> None:
     """Every demo visit finalize accepts today is stored byte for byte as finalize does."""
     today = dt.datetime.now().astimezone().date()
-    populate_demo(db, shipped, TOWNSHIP, 150, seed=5, today=today)
+    populate_demo(db, shipped_form, TOWNSHIP, 150, seed=5, today=today)
     compared: Counter[str] = Counter()
     for demo in visits(db):
         answers = json.loads(demo.answers_json)
-        if check(FormState(shipped, answers)):
+        if check(FormState(shipped_form, answers)):
             continue  # a date the officer set then is in the past now (an overdue revisit)
         with db.transaction() as s:
             org = add_organization(s, name="对照单位", township_code=TOWNSHIP)
-            made = create_visit(s, organization_id=org.id, form=shipped, officer=demo.officer,
+            made = create_visit(s, organization_id=org.id, form=shipped_form, officer=demo.officer,
                                 answers=answers)
-            finalize(s, made.id, shipped, answers)
+            finalize(s, made.id, shipped_form, answers)
             for column in ("answers_json", "overrides_json", "form_id", "form_version",
                            "officer", *FACTS):
                 assert getattr(made, column) == getattr(demo, column), column
@@ -122,8 +116,8 @@ def test_visits_match_what_finalize_stores(db: Database, shipped: FormDefinition
 
 
 def test_register_rows_are_what_add_organization_would_store(
-        db: Database, shipped: FormDefinition) -> None:
-    populate_demo(db, shipped, TOWNSHIP, 400, seed=9, today=TODAY)
+        db: Database, shipped_form: FormDefinition) -> None:
+    populate_demo(db, shipped_form, TOWNSHIP, 400, seed=9, today=TODAY)
     with db.sessions() as s:
         orgs = s.scalars(select(Organization)).all()
     assert len({o.name for o in orgs}) == len(orgs)
@@ -137,7 +131,7 @@ def test_register_rows_are_what_add_organization_would_store(
     assert types[None] > 0  # a few entries of the register lack the type
 
 
-def test_the_same_seed_gives_the_same_register(tmp_path: Path, shipped: FormDefinition,
+def test_the_same_seed_gives_the_same_register(tmp_path: Path, shipped_form: FormDefinition,
                                                db: Database) -> None:
     from fieldsurvey.paths import DataPaths
     from fieldsurvey.store import open_store
@@ -151,9 +145,9 @@ def test_the_same_seed_gives_the_same_register(tmp_path: Path, shipped: FormDefi
     other = open_store(DataPaths(tmp_path / "other").ensure())
     third = open_store(DataPaths(tmp_path / "third").ensure())
     try:
-        populate_demo(db, shipped, TOWNSHIP, 60, seed=4, today=TODAY)
-        populate_demo(other, shipped, TOWNSHIP, 60, seed=4, today=TODAY)
-        populate_demo(third, shipped, TOWNSHIP, 60, seed=5, today=TODAY)
+        populate_demo(db, shipped_form, TOWNSHIP, 60, seed=4, today=TODAY)
+        populate_demo(other, shipped_form, TOWNSHIP, 60, seed=4, today=TODAY)
+        populate_demo(third, shipped_form, TOWNSHIP, 60, seed=5, today=TODAY)
         assert snapshot(db) == snapshot(other)
         assert snapshot(db) != snapshot(third)
     finally:

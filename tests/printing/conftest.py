@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from pdf_helpers import TOWNSHIP, long_form_markdown
 
-from fieldsurvey.forms.loader import load_form, load_form_markdown
+from fieldsurvey.forms.loader import load_form_markdown
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.paths import data_paths
-from fieldsurvey.resources import forms_dir
-from fieldsurvey.store import Database, open_store
+from fieldsurvey.store import Database
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.visits import create_visit, finalize
 
@@ -23,16 +20,6 @@ def long_form() -> FormDefinition:
     return load_form_markdown(long_form_markdown())
 
 
-@pytest.fixture(scope="session")
-def shipped() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
-
-@pytest.fixture
-def db(fresh_data_dir: Path) -> Iterator[Database]:
-    database = open_store(data_paths())
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -59,9 +59,9 @@ def _by_name(items: list[BlankHeading | BlankQuestion | BlankRepeat]
 
 
 def test_every_asked_question_of_the_shipped_form_is_numbered_in_form_order(
-        shipped: FormDefinition) -> None:
-    items = blank_form_items(shipped, "zh")
-    asked = [q.name for q in shipped.questions() if q.takes_input]
+        shipped_form: FormDefinition) -> None:
+    items = blank_form_items(shipped_form, "zh")
+    asked = [q.name for q in shipped_form.questions() if q.takes_input]
     printed: list[str] = []
     for item in items:
         if isinstance(item, BlankQuestion):
@@ -77,14 +77,14 @@ def test_every_asked_question_of_the_shipped_form_is_numbered_in_form_order(
 
 
 def test_the_pdf_lists_the_questions_with_their_numbers_in_order(
-        shipped: FormDefinition, tmp_path: Path) -> None:
+        shipped_form: FormDefinition, tmp_path: Path) -> None:
     out = tmp_path / "blank.pdf"
-    pages = write_blank_form(shipped, out)
+    pages = write_blank_form(shipped_form, out)
     texts = page_texts(out)
     assert pages == len(texts) >= 3
     whole = squeeze("".join(texts))
     position = 0
-    for item in blank_form_items(shipped, "zh"):
+    for item in blank_form_items(shipped_form, "zh"):
         if isinstance(item, BlankQuestion):
             needle = squeeze(f"{item.number}. {item.label}")
             found = whole.find(needle, position)
@@ -150,8 +150,8 @@ def test_skip_instructions_in_english(skips: FormDefinition) -> None:
 
 
 def test_the_shipped_forms_skips_point_at_the_right_questions(
-        shipped: FormDefinition, tmp_path: Path) -> None:
-    items = blank_form_items(shipped, "zh")
+        shipped_form: FormDefinition, tmp_path: Path) -> None:
+    items = blank_form_items(shipped_form, "zh")
     numbers = {i.name: i.number for i in items if isinstance(i, BlankQuestion | BlankRepeat)}
     by_name = _by_name(items)
     result, union_status = numbers["visit_result"], numbers["union_status"]
@@ -175,15 +175,15 @@ def test_the_shipped_forms_skips_point_at_the_right_questions(
             target = re.search(r"跳至第(\d+)题", item.instruction)
             assert target is None or int(target.group(1)) > int(item.number), item
     out = tmp_path / "blank.pdf"
-    write_blank_form(shipped, out)
+    write_blank_form(shipped_form, out)
     assert squeeze(union_org.instruction) in squeeze("".join(page_texts(out)))
 
 
-def test_the_roster_is_an_empty_table_with_rows_to_fill(shipped: FormDefinition,
+def test_the_roster_is_an_empty_table_with_rows_to_fill(shipped_form: FormDefinition,
                                                         tmp_path: Path) -> None:
     out = tmp_path / "blank.pdf"
-    write_blank_form(shipped, out, repeat_rows=8)
-    roster = next(i for i in blank_form_items(shipped, "zh", 8) if isinstance(i, BlankRepeat))
+    write_blank_form(shipped_form, out, repeat_rows=8)
+    roster = next(i for i in blank_form_items(shipped_form, "zh", 8) if isinstance(i, BlankRepeat))
     text = squeeze("".join(page_texts(out)))
     assert squeeze(f"{roster.number}. {roster.label}") in text
     assert "共8行" in text
@@ -193,19 +193,19 @@ def test_the_roster_is_an_empty_table_with_rows_to_fill(shipped: FormDefinition,
     assert sex.choices == ("男", "女")
 
 
-def test_notes_and_calculations_are_not_printed(shipped: FormDefinition) -> None:
-    names = {i.name for i in blank_form_items(shipped, "zh")}
-    silent = {q.name for q in shipped.questions() if not q.takes_input}
+def test_notes_and_calculations_are_not_printed(shipped_form: FormDefinition) -> None:
+    names = {i.name for i in blank_form_items(shipped_form, "zh")}
+    silent = {q.name for q in shipped_form.questions() if not q.takes_input}
     assert silent and not names & silent
-    assert isinstance(shipped.node("obstruction_flag"), Question)
+    assert isinstance(shipped_form.node("obstruction_flag"), Question)
 
 
-def test_a_uscc_question_gets_eighteen_character_boxes(shipped: FormDefinition) -> None:
-    uscc = _by_name(blank_form_items(shipped, "zh"))["uscc"]
+def test_a_uscc_question_gets_eighteen_character_boxes(shipped_form: FormDefinition) -> None:
+    uscc = _by_name(blank_form_items(shipped_form, "zh"))["uscc"]
     assert isinstance(uscc, BlankQuestion) and uscc.code_boxes == 18
 
 
-def test_cancelling_the_blank_form_leaves_no_file(shipped: FormDefinition,
+def test_cancelling_the_blank_form_leaves_no_file(shipped_form: FormDefinition,
                                                   tmp_path: Path) -> None:
     class Cancel:
         def report(self, *args: object, **kwargs: object) -> None:
@@ -216,5 +216,5 @@ def test_cancelling_the_blank_form_leaves_no_file(shipped: FormDefinition,
 
     out = tmp_path / "blank.pdf"
     with pytest.raises(Cancelled):
-        write_blank_form(shipped, out, progress=Cancel())
+        write_blank_form(shipped_form, out, progress=Cancel())
     assert list(tmp_path.iterdir()) == []

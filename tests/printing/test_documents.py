@@ -32,12 +32,12 @@ def test_rates_round_down_to_a_tenth_of_a_percent() -> None:
 
 
 def test_the_statistics_table_is_landscape_and_shows_the_dashboards_figures(
-        db: Database, shipped: FormDefinition, tmp_path: Path) -> None:
-    populate_demo(db, shipped, TOWNSHIP, 120, seed=5, today=TODAY)
+        db: Database, shipped_form: FormDefinition, tmp_path: Path) -> None:
+    populate_demo(db, shipped_form, TOWNSHIP, 120, seed=5, today=TODAY)
     with db.transaction() as session:
-        figures = dashboard(load_cases(session, shipped, TOWNSHIP), TODAY)
+        figures = dashboard(load_cases(session, shipped_form, TOWNSHIP), TODAY)
     out = tmp_path / "stats.pdf"
-    assert write_township_table(db, shipped, out, township_code=TOWNSHIP, township="温泉街道",
+    assert write_township_table(db, shipped_form, out, township_code=TOWNSHIP, township="温泉街道",
                                 today=TODAY) == 1
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", run("pdfinfo", out))
     assert size and float(size.group(1)) > float(size.group(2))  # landscape

@@ -189,8 +189,8 @@ class CancelAfter:
 
 
 @pytest.fixture
-def demo(db: Database, shipped: FormDefinition) -> Database:
-    populate_demo(db, shipped, "421202001", 60, seed=3, today=dt.date(2026, 11, 21))
+def demo(db: Database, shipped_form: FormDefinition) -> Database:
+    populate_demo(db, shipped_form, "421202001", 60, seed=3, today=dt.date(2026, 11, 21))
     return db
 
 
@@ -205,12 +205,12 @@ def _finalized_between(db: Database, start: dt.date, end: dt.date) -> list[tuple
 
 
 def test_a_date_range_prints_every_finalized_visit_in_it_numbered_per_record(
-        demo: Database, shipped: FormDefinition, tmp_path: Path) -> None:
+        demo: Database, shipped_form: FormDefinition, tmp_path: Path) -> None:
     start, end = dt.date(2026, 10, 1), dt.date(2026, 11, 21)
     expected = _finalized_between(demo, start, end)
     assert len(expected) >= 5
     out = tmp_path / "batch.pdf"
-    result = write_visit_records(demo, shipped, out, date_range=(start, end))
+    result = write_visit_records(demo, shipped_form, out, date_range=(start, end))
     assert result.records == len(expected)
     pages = page_texts(out)
     assert result.pages == len(pages)
@@ -221,20 +221,20 @@ def test_a_date_range_prints_every_finalized_visit_in_it_numbered_per_record(
         assert visit_id in page and name in squeeze(page)
 
 
-def test_cancel_leaves_no_file(demo: Database, shipped: FormDefinition, tmp_path: Path) -> None:
+def test_cancel_leaves_no_file(demo: Database, shipped_form: FormDefinition, tmp_path: Path) -> None:
     out = tmp_path / "cancelled.pdf"
     with pytest.raises(Cancelled):
-        write_visit_records(demo, shipped, out,
+        write_visit_records(demo, shipped_form, out,
                             date_range=(dt.date(2000, 1, 1), dt.date(2030, 1, 1)),
                             progress=CancelAfter(3))
     assert not out.exists()
     assert not list(tmp_path.glob(f"*{TEMP_SUFFIX}"))
 
 
-def test_an_empty_range_is_refused(demo: Database, shipped: FormDefinition,
+def test_an_empty_range_is_refused(demo: Database, shipped_form: FormDefinition,
                                    tmp_path: Path) -> None:
     with pytest.raises(PrintError) as raised:
-        write_visit_records(demo, shipped, tmp_path / "x.pdf",
+        write_visit_records(demo, shipped_form, tmp_path / "x.pdf",
                             date_range=(dt.date(1990, 1, 1), dt.date(1990, 1, 2)))
     assert raised.value.message.code == "print.nothing"
 

@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from fieldsurvey.forms.loader import load_form_markdown
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.paths import data_paths
-from fieldsurvey.store import Database, open_store
 
 VISIT_FORM_MD = """
 | survey |
@@ -42,9 +37,3 @@ VISIT_FORM_MD = """
 def form() -> FormDefinition:
     return load_form_markdown(VISIT_FORM_MD)
 
-
-@pytest.fixture
-def db(fresh_data_dir: Path) -> Iterator[Database]:
-    database = open_store(data_paths())
-    yield database
-    database.close()

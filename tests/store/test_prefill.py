@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from fieldsurvey.forms.loader import load_form, load_form_markdown
+from fieldsurvey.forms.loader import load_form_markdown
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import Database
 from fieldsurvey.store.models import Organization, Visit
 from fieldsurvey.store.organizations import add_organization
@@ -63,10 +62,6 @@ ROSTER_FORM_MD = """
 def roster_form() -> FormDefinition:
     return load_form_markdown(ROSTER_FORM_MD)
 
-
-@pytest.fixture(scope="module")
-def shipped() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
 
 
 def new_org(db: Database, **attrs: str | None) -> str:
@@ -205,7 +200,7 @@ def test_stale_codes_of_an_older_form_are_dropped(db: Database,
 
 
 def test_the_shipped_form_carries_profile_and_union_facts(
-    db: Database, shipped: FormDefinition
+    db: Database, shipped_form: FormDefinition
 ) -> None:
     """Whatever the shipped form marks is carried, and only that (it may mark more later)."""
     org = org_row(db, new_org(db, uscc="51421200MJH0000001", reg_type="social_group",
@@ -215,16 +210,16 @@ def test_the_shipped_form_carries_profile_and_union_facts(
                 "union_chair": "王芳", "committees": ["union_committee"],
                 "staff_total": 40, "union_members": 30, "respondent_name": "李明",
                 "leaders": [{"leader_name": "王芳", "leader_sex": "female"}]}
-    answers, keys = prefill_answers(shipped, org, previous)
-    marks = {q.name: q.prefill for q in shipped.questions() if q.prefill and not q.repeats}
+    answers, keys = prefill_answers(shipped_form, org, previous)
+    marks = {q.name: q.prefill for q in shipped_form.questions() if q.prefill and not q.repeats}
     register = {"org_name": "咸宁市茶叶协会", "reg_type": "social_group",
                 "uscc": "51421200MJH0000001", "address": "咸宁市温泉路1号", "legal_rep": "张华"}
     expected = {name: value for name, value in {**previous, **register}.items()
                 if name in marks}
-    roster = [q for q in shipped.questions() if q.repeats == ("leaders",)]
+    roster = [q for q in shipped_form.questions() if q.repeats == ("leaders",)]
     if any(q.prefill == "previous" for q in roster):
         expected["leaders"] = [{k: v for k, v in previous["leaders"][0].items()
-                                if shipped.question(k).prefill == "previous"}]
+                                if shipped_form.question(k).prefill == "previous"}]
     assert answers == expected
     # The facts the issue names carry over; what the respondent said last time does not.
     assert {"org_name", "uscc", "org_field", "party_org", "union_status", "union_chair",

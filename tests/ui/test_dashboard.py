@@ -13,10 +13,8 @@ from pytestqt.qtbot import QtBot
 from fieldsurvey.cases.dashboard import dashboard
 from fieldsurvey.cases.demo import VisitPlan, make_organization, populate_demo, visit_answers
 from fieldsurvey.cases.loading import load_cases
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
-from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import open_store
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.profile import OfficerProfile
@@ -34,16 +32,12 @@ PROFILE = OfficerProfile(name="王芳", phone="13800138000", township_code=TOWNS
                          township_name="温泉街道", county_code="421202", county_name="咸安区")
 
 
-@pytest.fixture(scope="module")
-def shipped() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
 
 @pytest.fixture
-def ctx(shipped: FormDefinition) -> Iterator[AppContext]:
+def ctx(shipped_form: FormDefinition) -> Iterator[AppContext]:
     paths = data_paths()
     db = open_store(paths)
-    yield AppContext(lang="zh", paths=paths, db=db, form=shipped, profile=PROFILE,
+    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form, profile=PROFILE,
                      today=lambda: TODAY)
     db.close()
 

@@ -15,12 +15,10 @@ from pytestqt.qtbot import QtBot
 from fieldsurvey.bundles import trust_list, verify_bundle
 from fieldsurvey.bundles.monthly import LAST_EXPORT_KEY, last_export_at, peek_next_sequence
 from fieldsurvey.cases.demo import populate_demo
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.identity.keys import MIN_SCRYPT_N, create_identity, load_public
 from fieldsurvey.messages import render
 from fieldsurvey.paths import data_paths
-from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import open_store
 from fieldsurvey.store.settings import set_setting
 from fieldsurvey.ui.context import AppContext
@@ -34,18 +32,14 @@ PASSPHRASE = "wenquan-2026"  # noqa: S105 - a test passphrase
 TODAY = dt.datetime.now().astimezone().date()
 
 
-@pytest.fixture(scope="module")
-def shipped() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
 
 @pytest.fixture
-def ctx(shipped: FormDefinition) -> Iterator[AppContext]:
+def ctx(shipped_form: FormDefinition) -> Iterator[AppContext]:
     """A store with a demo register, no signing key yet."""
     paths = data_paths()
     db = open_store(paths)
-    populate_demo(db, shipped, TOWNSHIP, 150, seed=3, today=TODAY)
-    yield AppContext(lang="zh", paths=paths, db=db, form=shipped, today=lambda: TODAY)
+    populate_demo(db, shipped_form, TOWNSHIP, 150, seed=3, today=TODAY)
+    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form, today=lambda: TODAY)
     db.close()
 
 
@@ -267,11 +261,11 @@ def test_an_export_from_the_dialog_silences_the_reminder(qtbot: QtBot, officer: 
     assert bar.isHidden()
 
 
-def test_an_empty_store_needs_no_reminder(qtbot: QtBot, shipped: FormDefinition) -> None:
+def test_an_empty_store_needs_no_reminder(qtbot: QtBot, shipped_form: FormDefinition) -> None:
     paths = data_paths()
     db = open_store(paths)
     try:
-        bar = ExportReminderBar(AppContext(lang="zh", paths=paths, db=db, form=shipped))
+        bar = ExportReminderBar(AppContext(lang="zh", paths=paths, db=db, form=shipped_form))
         qtbot.addWidget(bar)
         assert bar.isHidden()
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from fieldsurvey.domain.uscc import org_code_check_char, uscc_check_char
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
-from fieldsurvey.resources import forms_dir
-from fieldsurvey.store import open_store
+from fieldsurvey.store import Database
 from fieldsurvey.store.models import Organization
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.profile import OfficerProfile
@@ -66,19 +63,12 @@ def messy_workbook(path: Path, legal_rep_header: str = "法定代表人") -> Pat
     return path
 
 
-@pytest.fixture(scope="module")
-def form() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
-
 @pytest.fixture
-def ctx(form: FormDefinition) -> Iterator[AppContext]:
-    db = open_store(data_paths())
+def ctx(db: Database, shipped_form: FormDefinition) -> AppContext:
     profile = OfficerProfile(name="王芳", phone="13800138000", township_code=TOWNSHIP,
                              township_name="翠苑街道", county_code="330106",
                              county_name="西湖区")
-    yield AppContext(lang="zh", paths=data_paths(), db=db, form=form, profile=profile)
-    db.close()
+    return AppContext(lang="zh", paths=data_paths(), db=db, form=shipped_form, profile=profile)
 
 
 def stored(ctx: AppContext) -> dict[str, tuple[str | None, str | None, str | None, str | None]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
@@ -11,11 +9,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from fieldsurvey.domain.uscc import org_code_check_char, uscc_check_char
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
-from fieldsurvey.resources import forms_dir
-from fieldsurvey.store import open_store
+from fieldsurvey.store import Database
 from fieldsurvey.store.models import Organization
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.profile import OfficerProfile
@@ -37,19 +33,12 @@ def code(kind: str, serial: int) -> str:
 TEA, SCHOOL = code("51", 1), code("52", 2)
 
 
-@pytest.fixture(scope="module")
-def form() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
-
 @pytest.fixture
-def ctx(form: FormDefinition) -> Iterator[AppContext]:
-    db = open_store(data_paths())
+def ctx(db: Database, shipped_form: FormDefinition) -> AppContext:
     profile = OfficerProfile(name="王芳", phone="13800138000", township_code=TOWNSHIP,
                              township_name="翠苑街道", county_code="330106",
                              county_name="西湖区")
-    yield AppContext(lang="zh", paths=data_paths(), db=db, form=form, profile=profile)
-    db.close()
+    return AppContext(lang="zh", paths=data_paths(), db=db, form=shipped_form, profile=profile)
 
 
 def line(dialog: OrganizationDialog, field: str) -> QLineEdit:

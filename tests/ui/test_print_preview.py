@@ -15,11 +15,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from fieldsurvey.cases.demo import populate_demo
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
 from fieldsurvey.printing.blank_form import write_blank_form
-from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import open_store
 from fieldsurvey.store.models import Visit
 from fieldsurvey.ui.context import AppContext
@@ -30,16 +28,12 @@ pytestmark = pytest.mark.gui
 TODAY = dt.date(2026, 11, 21)
 
 
-@pytest.fixture(scope="module")
-def shipped() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
 
 @pytest.fixture
-def ctx(shipped: FormDefinition) -> Iterator[AppContext]:
+def ctx(shipped_form: FormDefinition) -> Iterator[AppContext]:
     paths = data_paths()
     db = open_store(paths)
-    yield AppContext(lang="zh", paths=paths, db=db, form=shipped, today=lambda: TODAY)
+    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form, today=lambda: TODAY)
     db.close()
 
 

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from fieldsurvey.identity.keys import identity_exists, load_public
 from fieldsurvey.paths import DataPaths, data_paths
-from fieldsurvey.store import Database, open_store
+from fieldsurvey.store import Database
 from fieldsurvey.store.profile import OfficerProfile, load_profile
 from fieldsurvey.ui.setup_dialog import SetupDialog
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def db() -> Iterator[Database]:
-    database = open_store(data_paths())
-    yield database
-    database.close()
 
 
 def show_active(qtbot: QtBot, dialog: SetupDialog) -> None:

@@ -45,21 +45,17 @@ def filter_cases(rows: Sequence[CaseRow], flt: CaseFilter, today: dt.date,
     """
     needle = normalize_query(flt.text)
     candidates = range(len(rows)) if within is None else within
-    statuses, reg_type, fld = flt.statuses, flt.reg_type, flt.field
-    kept = []
-    for i in candidates:
-        row = rows[i]
-        if needle and needle not in row.haystack:
-            continue
-        if statuses and row.status not in statuses:
-            continue
-        if reg_type and row.reg_type != reg_type:
-            continue
-        if fld and row.field != fld:
-            continue
-        if flt.overdue_only and not row.overdue(today):
-            continue
-        kept.append(i)
+    # One comprehension per criterion: a tight loop per test is several times faster
+    # than one loop testing every criterion on every row (this runs per keystroke).
+    kept = [i for i in candidates if needle in rows[i].haystack] if needle else list(candidates)
+    if flt.statuses:
+        kept = [i for i in kept if rows[i].status in flt.statuses]
+    if flt.reg_type:
+        kept = [i for i in kept if rows[i].reg_type == flt.reg_type]
+    if flt.field:
+        kept = [i for i in kept if rows[i].field == flt.field]
+    if flt.overdue_only:
+        kept = [i for i in kept if rows[i].overdue(today)]
     return kept
 
 

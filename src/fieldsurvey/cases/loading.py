@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fieldsurvey.cases.status import Status, derive_status, is_overdue
+from fieldsurvey.cases.text import searchable_text
 from fieldsurvey.forms.model import FormDefinition
 
 
@@ -88,8 +89,11 @@ _LATEST_COMPLETED = """
 _DRAFTS = """
     SELECT DISTINCT organization_id FROM visit v
      WHERE status = 'draft' AND deleted_at IS NULL AND {where}"""
+# In the list's default order, so the rows are built (and lie in memory) in the order
+# a search scans them: scanning 50,000 rows out of memory order took ten times longer.
 _ORGANIZATIONS = """
-    SELECT id, name, uscc, reg_type, field, search_key FROM organization o WHERE {where}"""
+    SELECT id, name, uscc, reg_type, field, search_key FROM organization o WHERE {where}
+     ORDER BY {sort_key}, id"""
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -157,7 +161,7 @@ def load_cases(session: Session, form: FormDefinition, township_code: str | None
     rows: list[CaseRow] = []
     append = rows.append
     for org_id, name, uscc, reg_type, field, key in query(
-            _ORGANIZATIONS.format(where=" AND ".join(org_where))):
+            _ORGANIZATIONS.format(where=" AND ".join(org_where), sort_key=_SORT_KEY)):
         visits, last_date, last_result, next_date, last_reg_type = latest.get(org_id, no_latest)
         union, operating, staff, members, setup, done_reg_type = completed.get(org_id,
                                                                               no_completed)
@@ -169,6 +173,6 @@ def load_cases(session: Session, form: FormDefinition, township_code: str | None
             status, (union or "") if status == "union" else "", _date(last_date),
             _date(next_date), operating or "", _int(staff), _int(members), _date(setup),
             visits, org_id in drafts,
-            f"{name.lower()}\x00{code.lower()}\x00{key}", key.partition(" ")[2] or name,
+            searchable_text(name, code, key), key.partition(" ")[2] or name,
         ))
     return rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,27 +10,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from visit_helpers import ORG_USCC, PROFILE, TODAY, Keyboard
 
-from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
-from fieldsurvey.resources import forms_dir
-from fieldsurvey.store import Database, open_store
+from fieldsurvey.store import Database
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.prefill import start_visit
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.visit.editor import VisitEditor
-
-
-@pytest.fixture(scope="session")
-def shipped_form() -> FormDefinition:
-    return load_form(forms_dir() / "so_union_visit.xlsx")
-
-
-@pytest.fixture
-def db(fresh_data_dir: Any) -> Iterator[Database]:
-    database = open_store(data_paths())
-    yield database
-    database.close()
 
 
 @pytest.fixture
