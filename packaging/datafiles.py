@@ -12,9 +12,10 @@ Layout inside the bundle (``sys._MEIPASS``):
 - package data keeps its place inside the package: the expression grammar
   (``forms/expr/grammar.lark``, read with ``importlib.resources``, which
   PyInstaller serves from the bundle's folders) and the Alembic scripts in
-  ``store/migrations/``, *including* their ``.py`` files: Alembic loads them by
-  path from beside ``store/migrate.py`` (whose ``__file__`` a frozen build
-  keeps), not by import, so PyInstaller would never find them itself.
+  ``store/migrations/`` and ``county/migrations/``, *including* their ``.py``
+  files: Alembic loads them by path from beside ``store/migrate.py`` and
+  ``county/db.py`` (whose ``__file__`` a frozen build keeps), not by import, so
+  PyInstaller would never find them itself.
 
 Plain Python with no imports from the project: the spec runs it inside PyInstaller.
 """
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHIPPED = Path("fieldsurvey", "_shipped")
 SHIPPED_TREES = ("forms", "resources")
 PACKAGE = Path("src", "fieldsurvey")
-MIGRATIONS = PACKAGE / "store" / "migrations"
+MIGRATIONS = (PACKAGE / "store" / "migrations", PACKAGE / "county" / "migrations")
 # Marks the package as typed for mypy; nothing reads it at run time.
 _NOT_PACKAGE_DATA = {"py.typed"}
 # Never shipped: compiled caches, editor and OS litter, Excel's lock files ("~$x.xlsx").
@@ -50,10 +51,10 @@ def shipped_files(repo: Path = REPO) -> list[tuple[Path, Path]]:
         entries += [(f, SHIPPED / f.parent.relative_to(repo))
                     for f in sorted(top.rglob("*")) if _wanted(f, top)]
     package = repo / PACKAGE
-    migrations = repo / MIGRATIONS
+    migrations = [repo / m for m in MIGRATIONS]
     entries += [(f, Path("fieldsurvey") / f.parent.relative_to(package))
                 for f in sorted(package.rglob("*")) if _wanted(f, package)
-                and (f.suffix != ".py" or f.is_relative_to(migrations))
+                and (f.suffix != ".py" or any(f.is_relative_to(m) for m in migrations))
                 and f.name not in _NOT_PACKAGE_DATA]
     return entries
 

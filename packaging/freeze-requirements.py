@@ -46,8 +46,10 @@ def runtime_closure(dependencies: list[str]) -> tuple[dict[str, str], list[str]]
         pinned[key] = f"{dist.metadata['Name']}=={dist.version}"
         for spec in dist.requires or []:
             sub = Requirement(spec)
-            if sub.marker is not None and not sub.marker.evaluate({"extra": ""}):
-                # Extras are never wanted; a platform marker that is false here is.
+            extras = req.extras or {""}  # an extra asked for (psycopg[binary]) is wanted
+            if sub.marker is not None and not any(sub.marker.evaluate({"extra": e})
+                                                  for e in extras):
+                # Other extras are not; a platform marker that is false here is.
                 if "extra" not in str(sub.marker) and "python_version" not in str(sub.marker) \
                         and "python_full_version" not in str(sub.marker):
                     elsewhere.append(f"{req.name} -> {sub}")

@@ -18,6 +18,8 @@ want+=(${FIELDSURVEY_EXTRA_APT:-})
 if [ "${1:-}" = dev ]; then
   # Tests read PDFs, take screenshots on a virtual display and validate the menu entry.
   want+=(poppler-utils xvfb xauth desktop-file-utils)
+  # The office-database tests start a real PostgreSQL server of their own (initdb, pg_ctl).
+  want+=(postgresql)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -13,7 +13,7 @@ import fieldsurvey
 BLOCKER = Path(__file__).with_name("qt_blocker.py")
 REPO = Path(__file__).resolve().parent.parent
 CORE_TESTS = ["tests/forms", "tests/store", "tests/domain", "tests/identity", "tests/bundles",
-              "tests/register", "tests/cases", "tests/printing", "tests/test_cli.py",
+              "tests/register", "tests/cases", "tests/printing", "tests/county", "tests/test_cli.py",
               "tests/test_cli_bundle.py", "tests/test_selfcheck.py", "tests/test_packaging.py",
               "tests/test_foundation.py"]
 

@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "fieldsurvey"
 AREAS = sorted({code.split(".")[0] for code in catalogue("zh")})
 CODE = re.compile(r"""["']((?:""" + "|".join(AREAS) + r""")\.[a-z_]+(?:\.[a-z_]+)*)["']""")
 # Strings of the same shape that are not message codes.
-NOT_CODES = {"form.md", "visit.id", "identity.json", "identity.key"}
+NOT_CODES = {"form.md", "visit.id", "identity.json", "identity.key", "office.json"}
 
 
 def test_data_dir_comes_from_the_environment_in_tests(fresh_data_dir: Path) -> None:

@@ -1,0 +1,111 @@
+"""Opening the office database: a SQLite file by default, or a PostgreSQL URL.
+
+A county office where several staff share one database points ``--db`` (or the
+``office.db_url`` setting of the data folder) at PostgreSQL; the code and the
+migrations are the same. A SQLite file is backed up before a migration touches
+it; PostgreSQL runs the whole upgrade in one transaction (its DDL is
+transactional), so a failed migration changes nothing there either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldsurvey.messages import Message
+from fieldsurvey.store.db import StoreError, sqlite_engine
+from fieldsurvey.store.migrate import alembic_config, backup_database
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass
+class OfficeDatabase:
+    """An open office database: where it is, the engine and a session factory."""
+
+    url: str  # shown to people with the password hidden
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session committed at the end, or rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(target: str | Path) -> tuple[Engine, Path | None]:
+    """An engine for a file path or a database URL (``postgresql+psycopg://…``)."""
+    text = str(target)
+    if "://" not in text:
+        path = Path(text).expanduser()
+        return sqlite_engine(path), path
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(Message("office.bad_db_url", {"url": text})) from exc
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database).expanduser()
+        return sqlite_engine(path), path
+    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")  # the driver we ship
+    try:
+        return create_engine(url, future=True, pool_pre_ping=True), None
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(Message("office.bad_db_url", {"url": url.render_as_string()})) from exc
+
+
+def open_office(target: str | Path, *, backups: Path | None = None) -> OfficeDatabase:
+    """Open (creating if needed) and migrate the office database at ``target``.
+
+    Raises :class:`StoreError` when it cannot be reached, is not ours, comes from a
+    newer fieldsurvey, or a migration fails; the database is then unchanged.
+    """
+    engine, path = _engine(target)
+    shown = engine.url.render_as_string(hide_password=True)
+    config = alembic_config(MIGRATIONS)
+    scripts = ScriptDirectory.from_config(config)
+    existed = path is not None and path.exists() and path.stat().st_size > 0
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(Message("office.unreachable", {
+            "url": shown, "detail": str(exc.orig if hasattr(exc, "orig") else exc)})) from exc
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+        engine.dispose()
+        raise StoreError(Message("store.newer_schema", {"path": shown, "revision": current}))
+    if current != scripts.get_current_head():
+        backup = None
+        try:
+            if existed and path is not None:
+                backup = backup_database(path, backups or path.parent / "backups",
+                                         current or "empty")
+            with engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except Exception as exc:
+            engine.dispose()
+            raise StoreError(Message("store.migration_failed", {
+                "path": shown, "detail": f"{type(exc).__name__}: {exc}",
+                "backup": str(backup) if backup else "-",
+            })) from exc
+    return OfficeDatabase(shown, engine, sessionmaker(engine, expire_on_commit=False))

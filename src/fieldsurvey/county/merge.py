@@ -1,0 +1,440 @@
+"""Merging townships' bundles into the office database.
+
+Every file is verified against the office's trust list first, then merged in
+one transaction of its own: a bundle is imported whole or not at all. The
+rules make the result independent of the order the files arrive in:
+
+- a visit keeps its highest revision; a tombstone deletes it for good (the
+  officer's app never brings a deleted visit back);
+- the same visit and revision with different content is a *conflict*: both
+  versions are kept for a person, and until one is chosen the one modified
+  last (then the larger content hash) stands, so any order gives the same;
+- an organization keeps its newest version (``updated_at``, then content hash);
+- a bundle is refused when it was imported before (a replay), or when its
+  signer already sent a *different* bundle with the same sequence number.
+  An older bundle is merged like any other: its records lose to newer ones,
+  so an older sequence number never overwrites newer data.
+
+Each bundle holds the whole current state of its township, so merging one
+twice, or an old one after a new one, changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fieldsurvey.bundles import BundleError, read_bundle, verify_bundle
+from fieldsurvey.bundles.manifest import created_at as manifest_created_at
+from fieldsurvey.bundles.records import BundleContents, OrganizationRecord, VisitRecord
+from fieldsurvey.canonical import canonical_json
+from fieldsurvey.county.conflicts import (
+    drop_overtaken_visit_conflicts,
+    sync_group_conflicts,
+    sync_visit_conflict,
+)
+from fieldsurvey.county.db import OfficeDatabase
+from fieldsurvey.county.models import (
+    BatchFile,
+    ImportBatch,
+    MergedOrganization,
+    MergedVisit,
+    ReceivedBundle,
+    TrustedKeyRow,
+    Unit,
+)
+from fieldsurvey.county.names import name_key
+from fieldsurvey.county.office import CHILD_ROLE, OfficeProfile
+from fieldsurvey.county.trust import trust_mapping
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.forms.stats import VisitFacts, extract_facts
+from fieldsurvey.messages import LANGUAGES, Message
+from fieldsurvey.progress import NullProgress, Progress, check_cancelled
+
+Outcome = Literal["new", "updated", "unchanged", "superseded", "conflict"]
+OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "superseded", "conflict")
+#: A bundle dated further ahead of the office's clock than this is refused.
+CLOCK_SLACK = dt.timedelta(days=1)
+_CHUNK = 500  # ids per IN (...) query: well under every backend's parameter limit
+# A tombstone carries no answers, so none of the facts either.
+_NO_FACTS = dict.fromkeys(f.name for f in dataclasses.fields(VisitFacts))
+_Row = TypeVar("_Row", MergedOrganization, MergedVisit)
+
+
+@dataclass
+class FileReport:
+    """What became of one file."""
+
+    path: Path
+    imported: bool
+    reason: Message | None = None
+    details: list[str] = field(default_factory=list)
+    bundle_id: str | None = None
+    producer_name: str | None = None
+    unit_code: str | None = None
+    unit_name: str | None = None
+    sequence: int | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class BatchReport:
+    batch_id: str
+    by: str
+    started_at: dt.datetime
+    files: list[FileReport]
+
+    @property
+    def totals(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for f in self.files:
+            total.update(f.counts)
+        total["rejected"] = sum(not f.imported for f in self.files)
+        return total
+
+
+class _Rejected(Exception):
+    def __init__(self, message: Message, details: Sequence[str] = ()) -> None:
+        super().__init__(message.code)
+        self.message = message
+        self.details = list(details)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def visit_hash(record: VisitRecord) -> str:
+    """What makes two copies of one revision "the same visit"."""
+    return hashlib.sha256(canonical_json({
+        "organization_id": record.organization_id, "form_id": record.form_id,
+        "form_version": record.form_version, "officer": record.officer,
+        "answers": record.answers, "deleted": record.deleted_at is not None,
+        "deleted_reason": record.deleted_reason,
+    }).encode("utf-8")).hexdigest()
+
+
+_ORG_FIELDS = ("name", "uscc", "reg_type", "field", "supervisor", "address", "legal_rep",
+               "phone", "township_code")
+
+
+def organization_hash(record: OrganizationRecord) -> str:
+    return hashlib.sha256(canonical_json(
+        {k: getattr(record, k) for k in _ORG_FIELDS}).encode("utf-8")).hexdigest()
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+def merge_bundles(db: OfficeDatabase, files: Sequence[Path], *, form: FormDefinition,
+                  profile: OfficeProfile, by: str, progress: Progress | None = None,
+                  now: dt.datetime | None = None) -> BatchReport:
+    """Verify and merge ``files`` one by one; the report says what became of each.
+
+    :class:`~fieldsurvey.progress.Cancelled` stops between files: the files merged so
+    far stay merged (each one whole), and the report of the batch is kept.
+    """
+    progress = progress or NullProgress()
+    started = now or dt.datetime.now(dt.UTC)
+    batch = BatchReport(str(uuid.uuid4()), by, started, [])
+    with db.transaction() as session:
+        session.add(ImportBatch(id=batch.batch_id, started_at=started, imported_by=by))
+    try:
+        for n, path in enumerate(files):
+            check_cancelled(progress)
+            progress.report(n, len(files), Message("office.stage.file", {"file": path.name}))
+            batch.files.append(_merge_file(db, path, n, batch, form, profile,
+                                           now or dt.datetime.now(dt.UTC)))
+        progress.report(len(files), len(files), Message("office.stage.done"))
+    finally:
+        with db.transaction() as session:
+            session.execute(update(ImportBatch).where(ImportBatch.id == batch.batch_id)
+                            .values(finished_at=now or dt.datetime.now(dt.UTC)))
+    return batch
+
+
+def _merge_file(db: OfficeDatabase, path: Path, position: int, batch: BatchReport,
+                form: FormDefinition, profile: OfficeProfile, now: dt.datetime) -> FileReport:
+    report = FileReport(path, imported=False)
+    try:
+        report = _try_merge(db, path, position, batch, form, profile, now, report)
+    except _Rejected as exc:
+        report.imported, report.reason, report.details = False, exc.message, exc.details
+        report.counts.clear()
+    except OSError as exc:
+        report.reason = Message("office.reject.unreadable", {
+            "file": path.name, "detail": exc.strerror or type(exc).__name__})
+    if not report.imported:
+        with db.transaction() as session:
+            session.add(_batch_line(report, position, batch.batch_id, None))
+    return report
+
+
+def _batch_line(report: FileReport, position: int, batch_id: str,
+                sha: str | None) -> BatchFile:
+    reason = report.reason
+    return BatchFile(
+        batch_id=batch_id, position=position, file_name=str(report.path), file_sha256=sha,
+        outcome="imported" if report.imported else "rejected",
+        reason_json=json.dumps({lang: reason.render(lang) for lang in LANGUAGES},
+                               ensure_ascii=False) if reason else None,
+        details_json=json.dumps(report.details, ensure_ascii=False),
+        bundle_id=report.bundle_id, producer_name=report.producer_name,
+        unit_code=report.unit_code, unit_name=report.unit_name, sequence=report.sequence,
+        **{k: report.counts[k] for k in OUTCOMES})
+
+
+def _try_merge(db: OfficeDatabase, path: Path, position: int, batch: BatchReport,
+               form: FormDefinition, profile: OfficeProfile, now: dt.datetime,
+               report: FileReport) -> FileReport:
+    sha = file_sha256(path)
+    with db.transaction() as session:
+        known = session.scalar(select(ReceivedBundle.bundle_id)
+                               .where(ReceivedBundle.file_sha256 == sha))
+        trust = trust_mapping(session)
+    if known is not None:
+        raise _Rejected(Message("office.reject.replay", {"file": path.name, "bundle": known}))
+    verdict = verify_bundle(path, trust)
+    if not verdict.ok or verdict.manifest is None:
+        raise _Rejected(verdict.message, verdict.details)
+    manifest = verdict.manifest
+    producer = manifest["producer"]
+    report.bundle_id = str(manifest["bundle_id"])
+    report.producer_name = str(producer["name"])
+    report.unit_code = str(producer["unit_code"])
+    report.unit_name = str(producer["unit_name"])
+    report.sequence = int(manifest["sequence"])
+    made = manifest_created_at(manifest)
+    if verdict.details:  # valid, but the producer's unit is not the trusted key's
+        raise _Rejected(Message("office.reject.wrong_unit", {"file": path.name}),
+                        verdict.details)
+    if made > now + CLOCK_SLACK:
+        raise _Rejected(Message("office.reject.future", {
+            "file": path.name, "created_at": manifest["created_at"]}))
+    if manifest["form"]["id"] != form.form_id:
+        raise _Rejected(Message("office.reject.wrong_form", {
+            "file": path.name, "form": manifest["form"]["id"], "expected": form.form_id}))
+    key_id = str(producer["key_id"])
+    with db.transaction() as session:
+        key = session.get(TrustedKeyRow, key_id)
+        role = key.role if key else None
+        earlier = session.scalar(select(ReceivedBundle.bundle_id).where(
+            ReceivedBundle.key_id == key_id, ReceivedBundle.sequence == report.sequence))
+        replay = session.get(ReceivedBundle, report.bundle_id)
+    if replay is not None:
+        raise _Rejected(Message("office.reject.replay", {
+            "file": path.name, "bundle": report.bundle_id}))
+    if earlier is not None:
+        raise _Rejected(Message("office.reject.sequence_reused", {
+            "file": path.name, "sequence": report.sequence, "bundle": earlier}))
+    if role != CHILD_ROLE[profile.role]:
+        raise _Rejected(Message("office.reject.wrong_role", {
+            "file": path.name, "role": Message(f"identity.role_{role}") if role else "-"}))
+    if not report.unit_code.startswith(profile.unit_code[:4] if profile.role == "city"
+                                       else profile.unit_code):
+        raise _Rejected(Message("office.reject.outside_office", {
+            "file": path.name, "unit": report.unit_code, "office": profile.unit_code}))
+    try:
+        contents = read_bundle(path)
+    except BundleError as exc:
+        raise _Rejected(exc.message) from exc
+    _check_townships(contents, report.unit_code, path)
+    try:
+        with db.transaction() as session:
+            merger = _Merger(session, form, contents, key_id, now)
+            report.counts = merger.run()
+            session.add(ReceivedBundle(
+                bundle_id=report.bundle_id, file_sha256=sha, key_id=key_id,
+                role=str(role), producer_name=report.producer_name,
+                unit_code=report.unit_code, unit_name=report.unit_name,
+                sequence=report.sequence, created_at=made,
+                period_start=dt.date.fromisoformat(manifest["period"]["start"]),
+                period_end=dt.date.fromisoformat(manifest["period"]["end"]),
+                imported_at=now, batch_id=batch.batch_id))
+            _name_unit(session, report.unit_code, report.unit_name, made)
+            report.imported = True
+            session.add(_batch_line(report, position, batch.batch_id, sha))
+    except IntegrityError as exc:
+        # Another member of staff merged the same bundle a moment ago (shared database).
+        report.imported = False
+        raise _Rejected(Message("office.reject.replay", {
+            "file": path.name, "bundle": report.bundle_id})) from exc
+    return report
+
+
+def _check_townships(contents: BundleContents, unit_code: str, path: Path) -> None:
+    """A township reports its own organizations, a county its townships'."""
+    for n, org in enumerate(contents.organizations, 3):
+        if not org.township_code.startswith(unit_code):
+            raise _Rejected(Message("office.reject.foreign_organization", {
+                "file": path.name, "row": n, "name": org.name,
+                "township": org.township_code, "unit": unit_code}))
+
+
+def _name_unit(session: Session, code: str, name: str, made: dt.datetime) -> None:
+    """The unit's name as its newest bundle gives it."""
+    newest = session.scalar(select(ReceivedBundle.created_at).where(
+        ReceivedBundle.unit_code == code).order_by(ReceivedBundle.created_at.desc()).limit(1))
+    unit = session.get(Unit, code)
+    if unit is None:
+        session.add(Unit(code=code, name=name))
+    elif newest is None or made >= newest:
+        unit.name = name
+
+
+class _Merger:
+    """One bundle's records against the stored ones, in bulk."""
+
+    def __init__(self, session: Session, form: FormDefinition, contents: BundleContents,
+                 key_id: str, now: dt.datetime) -> None:
+        self.session = session
+        self.form = form
+        self.contents = contents
+        self.key_id = key_id
+        self.bundle_id = str(contents.manifest["bundle_id"])
+        self.now = now
+        self.counts: Counter[str] = Counter()
+
+    def run(self) -> Counter[str]:
+        touched = self._organizations()
+        self._visits()
+        sync_group_conflicts(self.session, touched, self.now)
+        return self.counts
+
+    def _provenance(self) -> dict[str, Any]:
+        return {"source_bundle": self.bundle_id, "source_key": self.key_id,
+                "imported_at": self.now}
+
+    # -- organizations ------------------------------------------------------------------
+
+    def _organizations(self) -> list[MergedOrganization]:
+        orgs = self.contents.organizations
+        stored = self._load(MergedOrganization, [o.id for o in orgs])
+        inserts, updates = [], []
+        touched_ids: list[str] = []
+        old_groups: list[tuple[str, str, str | None]] = []
+        for org in orgs:
+            digest = organization_hash(org)
+            have = stored.get(org.id)
+            values = {**{k: getattr(org, k) for k in _ORG_FIELDS}, "id": org.id,
+                      "created_at": org.created_at, "updated_at": org.updated_at,
+                      "content_hash": digest, "name_key": name_key(org.name),
+                      **self._provenance()}
+            if have is None:
+                inserts.append(values)
+                outcome: Outcome = "new"
+            elif have.content_hash == digest:
+                outcome = "unchanged"
+            elif (org.updated_at, digest) > (have.updated_at, have.content_hash):
+                old_groups.append((have.township_code, have.name_key, have.uscc))
+                updates.append(values)
+                outcome = "updated"
+            else:
+                outcome = "superseded"
+            self.counts[outcome] += 1
+            if outcome in ("new", "updated"):
+                touched_ids.append(org.id)
+        if inserts:
+            self.session.execute(insert(MergedOrganization), inserts)
+        if updates:  # duplicate_of is the office's decision: an update keeps it
+            self.session.execute(update(MergedOrganization), updates)
+        self.session.flush()
+        touched = list(self._load(MergedOrganization, touched_ids).values())
+        return touched + [MergedOrganization(township_code=t, name_key=k, uscc=u, id="")
+                          for t, k, u in old_groups]
+
+    # -- visits -------------------------------------------------------------------------
+
+    def _visits(self) -> None:
+        records = [*self.contents.visits, *self.contents.tombstones]
+        stored = self._load(MergedVisit, [r.visit_id for r in records])
+        townships = {o.id: o.township_code for o in self.contents.organizations}
+        missing = [r.organization_id for r in records if r.organization_id not in townships]
+        if missing:
+            townships.update(dict(self.session.execute(
+                select(MergedOrganization.id, MergedOrganization.township_code)
+                .where(MergedOrganization.id.in_(sorted(set(missing))))).all()))
+        default_township = str(self.contents.manifest["producer"]["unit_code"])
+        inserts, updates = [], []
+        overtaken: list[tuple[str, int]] = []
+        for record in records:
+            digest = visit_hash(record)
+            have = stored.get(record.visit_id)
+            values = self._visit_values(record, digest,
+                                        townships.get(record.organization_id, default_township))
+            outcome = self._decide(record, digest, have, values)
+            self.counts[outcome] += 1
+            if outcome == "new":
+                inserts.append(values)
+            elif outcome == "updated" or (outcome == "conflict" and values.get("_wins")):
+                values.pop("_wins", None)
+                updates.append(values)
+                if outcome == "updated" and have is not None:
+                    overtaken.append((record.visit_id, have.revision))
+        if inserts:
+            self.session.execute(insert(MergedVisit), inserts)
+        if updates:
+            self.session.execute(update(MergedVisit), updates)
+            drop_overtaken_visit_conflicts(self.session, overtaken)
+
+    def _visit_values(self, record: VisitRecord, digest: str, township: str) -> dict[str, Any]:
+        facts = {} if record.is_tombstone else vars(extract_facts(self.form, record.answers))
+        return {
+            "id": record.visit_id, "organization_id": record.organization_id,
+            "township_code": township, "revision": record.revision, "status": record.status,
+            "form_id": record.form_id, "form_version": record.form_version,
+            "officer": record.officer, "created_at": record.created_at,
+            "updated_at": record.updated_at, "deleted_at": record.deleted_at,
+            "deleted_reason": record.deleted_reason,
+            "answers_json": canonical_json(record.answers), "content_hash": digest,
+            "pinned": False, **_NO_FACTS, **facts, **self._provenance(),
+        }
+
+    def _decide(self, record: VisitRecord, digest: str, have: MergedVisit | None,
+                values: dict[str, Any]) -> Outcome:
+        if have is None:
+            return "new"
+        if have.deleted_at is not None:
+            if not record.is_tombstone:
+                return "superseded"
+            mine = (record.revision, record.deleted_at)
+            theirs = (have.revision, have.deleted_at)
+            return "unchanged" if mine == theirs else "updated" if mine > theirs else "superseded"
+        if record.is_tombstone or record.revision > have.revision:
+            return "updated"
+        if record.revision < have.revision:
+            return "superseded"
+        if digest == have.content_hash:
+            return "unchanged"
+        wins = not have.pinned and (record.updated_at, digest) > (have.updated_at,
+                                                                    have.content_hash)
+        sync_visit_conflict(self.session, have, values, self.now)
+        values["_wins"] = wins
+        return "conflict"
+
+    def _load(self, model: type[_Row], ids: Iterable[str]) -> dict[str, _Row]:
+        found: dict[str, _Row] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            found.update((row.id, row) for row in self.session.scalars(
+                select(model).where(model.id.in_(chunk))
+                .execution_options(populate_existing=True)))
+        return found
+
