@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from fieldsurvey import __version__
 from fieldsurvey.i18n import choose_language
@@ -52,9 +53,70 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     verify.add_argument("--trust", action="append", default=[], metavar="FILE",
                         help=t("cli.help_trust"))
     verify.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    _office_parsers(commands, t)
     check_install = commands.add_parser("selfcheck", help=t("selfcheck.help"))
     check_install.add_argument("--keep", action="store_true", help=t("selfcheck.help_keep"))
     return parser
+
+
+def _office_parsers(commands: Any, t: Callable[[str], str]) -> None:
+    """The county (city) office's subcommands; each takes ``--db``."""
+
+    def office_parser(name: str, help_code: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(name, help=t(help_code))
+        sub.add_argument("--db", metavar="URL", help=t("cli_office.help_db"))
+        return sub
+
+    office = commands.add_parser("office", help=t("cli_office.help_office"))
+    office_commands = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
+    init = office_commands.add_parser("init", help=t("cli_office.help_init"))
+    init.add_argument("--role", choices=("county", "city"), required=True)
+    init.add_argument("--unit-code", required=True, help=t("cli.help_unit_code"))
+    init.add_argument("--unit-name", required=True, help=t("cli.help_unit_name"))
+    init.add_argument("--db", metavar="URL", help=t("cli_office.help_db"))
+
+    trust = office_parser("trust", "cli_office.help_trust")
+    trust_commands = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
+    trust_list = trust_commands.add_parser("list", help=t("cli_office.help_trust_list"))
+    trust_list.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    add = trust_commands.add_parser("add", help=t("cli_office.help_trust_add"))
+    add.add_argument("cards", nargs="+", metavar="CARD")
+    revoke = trust_commands.add_parser("revoke", help=t("cli_office.help_trust_revoke"))
+    revoke.add_argument("key", metavar="KEY")
+    revoke.add_argument("--from", dest="revoked_from", required=True, metavar="TIME",
+                        help=t("cli_office.help_revoke_from"))
+    revoke.add_argument("--reason", required=True)
+    for action in ("export", "import"):
+        sub = trust_commands.add_parser(action, help=t(f"cli_office.help_trust_{action}"))
+        sub.add_argument("file", metavar="FILE")
+
+    merge = office_parser("merge", "cli_office.help_merge")
+    merge.add_argument("files", nargs="+", metavar="FILE")
+    merge.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    merge.add_argument("--report", metavar="FILE.xlsx", help=t("cli_office.help_report"))
+
+    conflicts = office_parser("conflicts", "cli_office.help_conflicts")
+    conflict_commands = conflicts.add_subparsers(dest="conflict_command", metavar="ACTION")
+    conflict_list = conflict_commands.add_parser("list", help=t("cli_office.help_conflicts"))
+    for sub in (conflicts, conflict_list):
+        sub.add_argument("--all", action="store_true", help=t("cli_office.help_all"))
+        sub.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    show = conflict_commands.add_parser("show", help=t("cli_office.help_conflict_show"))
+    show.add_argument("id", type=int)
+    resolve = conflict_commands.add_parser("resolve", help=t("cli_office.help_resolve"))
+    resolve.add_argument("id", type=int)
+    resolve.add_argument("choice", help=t("cli_office.help_choice"))
+    resolve.add_argument("--note")
+
+    stats = office_parser("stats", "cli_office.help_stats")
+    stats.add_argument("--month", required=True, metavar="YYYY-MM", help=t("cli.help_month"))
+    stats.add_argument("--xlsx", metavar="FILE")
+    stats.add_argument("--pdf", metavar="FILE")
+    stats.add_argument("--json", action="store_true", help=t("cli.help_json"))
+
+    rollup = office_parser("rollup", "cli_office.help_rollup")
+    rollup.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
+    rollup.add_argument("--out", metavar="FILE", help=t("cli.help_out"))
 
 
 def _language_hint(argv: Sequence[str]) -> str | None:
@@ -82,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return selfcheck(lang, args.data_dir, keep=args.keep, qt_probe=qt_probe)
     if args.command in ("identity", "export", "verify"):
         return _keyed_command(args, lang)
+    if args.command in OFFICE_COMMANDS:
+        return _office_command(args, lang)
     from fieldsurvey.ui.app import run
 
     return run(lang=lang, data_dir=args.data_dir, lang_fixed=args.lang is not None)
@@ -103,6 +167,31 @@ def _keyed_command(args: argparse.Namespace, lang: str) -> int:
     if args.identity_command == "show":
         return identity.identity_show(paths, lang)
     return identity.identity_card(paths, lang, args.out)
+
+
+OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup")
+
+
+def _office_command(args: argparse.Namespace, lang: str) -> int:
+    from fieldsurvey.commands import office
+    from fieldsurvey.paths import data_paths
+
+    paths = data_paths(args.data_dir)
+    if args.command == "office":
+        return office.office_init(paths, lang, role=args.role, unit_code=args.unit_code,
+                                  unit_name=args.unit_name, db_url=args.db)
+    if args.command == "trust":
+        return office.trust_command(paths, lang, args.db, args.trust_command, args)
+    if args.command == "merge":
+        return office.merge_command(paths, lang, args.db, args.files, as_json=args.json,
+                                    report_path=args.report)
+    if args.command == "conflicts":
+        return office.conflicts_command(paths, lang, args.db, args.conflict_command or "list",
+                                        args)
+    if args.command == "stats":
+        return office.stats_command(paths, lang, args.db, month=args.month, xlsx=args.xlsx,
+                                    pdf=args.pdf, as_json=args.json)
+    return office.rollup_command(paths, lang, args.db, month=args.month, out=args.out)
 
 
 if __name__ == "__main__":

@@ -214,3 +214,24 @@ def test_any_order_gives_the_same_database(
     shuffled = _merged_digest(tmp_path_factory.mktemp("perm"), shipped_form, signers,
                               [files[k] for k in order])
     assert shuffled == reference
+
+
+def test_postgresql_merges_to_the_same_content_as_sqlite(
+        laptops: tuple[dict[str, Path], tuple[KeyHolder, ...]], shipped_form: FormDefinition,
+        tmp_path: Path, pg_db_url: str) -> None:
+    files, signers = laptops
+    order = [files[k] for k in ["a1", "twin", "b1", "a2", "b2"]]
+    on_sqlite = _merged_digest(tmp_path / "s", shipped_form, signers, order)
+    assert _merged_digest(tmp_path / "p", shipped_form, signers, order, pg_db_url) == on_sqlite
+    # Replays and rejections behave the same on the server.
+    db = open_office(pg_db_url)
+    try:
+        before = content_digest(db, provenance=True)
+        assert [code for _, code, _ in merge(db, shipped_form, *order[:2])] == [
+            "office.reject.replay", "office.reject.replay"]
+        assert content_digest(db, provenance=True) == before
+        with db.transaction() as s:
+            assert s.scalar(select(BatchFile.outcome).where(
+                BatchFile.outcome == "rejected").limit(1)) == "rejected"
+    finally:
+        db.close()

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from fieldsurvey.atomic import write_atomically
 from fieldsurvey.bundles.common import FORMAT
 from fieldsurvey.bundles.layout import build_layout
 from fieldsurvey.bundles.manifest import build_manifest, manifest_bytes, utc_text
-from fieldsurvey.bundles.records import count_visits, iter_organizations, iter_visits
+from fieldsurvey.bundles.records import (
+    OrganizationRecord,
+    VisitRecord,
+    count_visits,
+    iter_organizations,
+    iter_visits,
+)
 from fieldsurvey.bundles.sheets import WorkbookBuilder
 from fieldsurvey.bundles.trust import Signer
 from fieldsurvey.bundles.zipout import discard, save_signed
@@ -41,10 +49,44 @@ class ExportSummary:
     manifest: dict[str, Any]
 
 
+class RecordSource(Protocol):
+    """Where a bundle's records come from: an officer's store, or an office's merged data."""
+
+    def open(self) -> AbstractContextManager[Records]:
+        """The number of visits, the visits (``None`` for a skipped draft), the register."""
+
+
+Records = tuple[int, Iterable[VisitRecord | None], Iterable[OrganizationRecord]]
+
+
+@dataclass(frozen=True)
+class StoreRecords:
+    """The officer's store, read in one session."""
+
+    db: Database
+    form_id: str
+
+    @contextmanager
+    def open(self) -> Iterator[Records]:
+        with self.db.sessions() as session:
+            yield (count_visits(session, self.form_id), iter_visits(session, self.form_id),
+                   iter_organizations(session))
+
+
 def export_bundle(db: Database, form: FormDefinition, signer: Signer, out_path: Path, *,
                   period_start: dt.date, period_end: dt.date, sequence: int,
                   progress: Progress | None = None,
                   now: dt.datetime | None = None) -> ExportSummary:
+    """Write the officer's signed bundle to ``out_path`` (see :func:`export_records`)."""
+    return export_records(StoreRecords(db, form.form_id), form, signer, out_path,
+                          period_start=period_start, period_end=period_end, sequence=sequence,
+                          progress=progress, now=now)
+
+
+def export_records(source: RecordSource, form: FormDefinition, signer: Signer, out_path: Path,
+                   *, period_start: dt.date, period_end: dt.date, sequence: int,
+                   progress: Progress | None = None,
+                   now: dt.datetime | None = None) -> ExportSummary:
     """Write a signed bundle to ``out_path`` atomically; :class:`Cancelled` leaves no file.
 
     Raises :class:`BundleError` when a record cannot be stored exactly.
@@ -61,17 +103,16 @@ def export_bundle(db: Database, form: FormDefinition, signer: Signer, out_path: 
     skipped = 0
     try:
         stage = Message("bundle.stage.visits")
-        with db.sessions() as session:
-            total = count_visits(session, form.form_id)
+        with source.open() as (total, visits, organizations):
             progress.report(0, total, stage)
-            for done, record in enumerate(iter_visits(session, form.form_id), 1):
+            for done, record in enumerate(visits, 1):
                 check_cancelled(progress)
                 if record is None:
                     skipped += 1
                 else:
                     book.add_visit(record)
                 progress.report(done, total, stage)
-            for org in iter_organizations(session):
+            for org in organizations:
                 book.add_organization(org)
         check_cancelled(progress)
         book.write_codes()

@@ -13,6 +13,7 @@ from fieldsurvey.bundles import BundleError, Verdict, trust_list, verify_bundle
 from fieldsurvey.bundles.monthly import default_month, export_month, month_span
 from fieldsurvey.bundles.trust import TrustedKey
 from fieldsurvey.commands.identity import unlock_identity
+from fieldsurvey.county.trust import TRUST_SUFFIX, read_trust_file
 from fieldsurvey.forms.loader import load_form
 from fieldsurvey.identity.enrollment import read_enrollment_card
 from fieldsurvey.identity.keys import IdentityError, identity_exists, load_public
@@ -67,9 +68,18 @@ def export(paths: DataPaths, lang: str, *, month: str | None, out: str | None) -
 
 
 def load_trust(paths: DataPaths, trust_files: Sequence[str]) -> dict[str, TrustedKey]:
-    """Enrollment cards named with ``--trust``; without any, this machine's own key."""
+    """Enrollment cards or an office's trust files (``.fstrust.json``, with revocations)
+    named with ``--trust``; without any, this machine's own key."""
     if trust_files:
-        return trust_list(read_enrollment_card(Path(f)) for f in trust_files)
+        trusted: dict[str, TrustedKey] = {}
+        for name in trust_files:
+            if name.endswith(TRUST_SUFFIX):
+                listed = read_trust_file(Path(name)).keys
+                trusted.update(trust_list([k for k, _, _ in listed],
+                                          {k.key_id: when for k, when, _ in listed if when}))
+            else:
+                trusted.update(trust_list([read_enrollment_card(Path(name))]))
+        return trusted
     if identity_exists(paths.keys):
         return trust_list([load_public(paths.keys)])
     return {}

@@ -38,7 +38,8 @@ from fieldsurvey.county.models import (
     MergedVisit,
     ReceivedBundle,
 )
-from fieldsurvey.messages import Message
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.messages import Message, render
 
 DISTINCT = "distinct"  # a name_duplicate resolution: different organizations after all
 KINDS = ("visit_content", "uscc_townships", "name_duplicate")
@@ -319,3 +320,55 @@ def reopen_conflict(session: Session, conflict_id: int) -> None:
             MergedOrganization.duplicate_of == conflict.resolution).values(duplicate_of=None))
     conflict.status = "open"
     conflict.resolution = conflict.resolved_by = conflict.resolved_at = None
+
+
+# -- side by side --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    label: str
+    values: list[str]  # one per version, in ConflictView.versions order
+
+    @property
+    def differs(self) -> bool:
+        return len(set(self.values)) > 1
+
+
+_VISIT_META = ("revision", "officer", "updated_at", "deleted_at")
+_ORG_META = ("name", "uscc", "township_code", "reg_type", "field", "supervisor", "address",
+             "legal_rep", "phone", "updated_at")
+
+
+def _shown(value: Any, form: FormDefinition, name: str, lang: str) -> str:
+    if value is None or value in ("", []):
+        return ""
+    question = form.nodes.get(name)
+    list_name = getattr(question, "list_name", None)
+    if list_name:
+        labels = form.choice_labels(list_name, lang)
+        items = value if isinstance(value, list) else [value]
+        return "、".join(labels.get(str(v), str(v)) for v in items)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def comparison_rows(view: ConflictView, form: FormDefinition, lang: str) -> list[ComparisonRow]:
+    """The versions of a conflict field by field: the meta data, then every answer."""
+    payloads = [v.payload for v in view.versions]
+    rows = [ComparisonRow(render("office.compare.source", lang),
+                          [f"{v.producer_name}（{v.township_code}）" for v in view.versions])]
+    if view.kind == "visit_content":
+        rows += [ComparisonRow(render(f"office.compare.{k}", lang),
+                               [_shown(p.get(k), form, k, lang) for p in payloads])
+                 for k in _VISIT_META]
+        answers = [json.loads(p.get("answers_json") or "{}") for p in payloads]
+        names = [n for n in form.nodes if any(n in a for a in answers)]
+        names += sorted({n for a in answers for n in a} - set(names))
+        rows += [ComparisonRow(form.label(n, lang) if n in form.nodes else n,
+                               [_shown(a.get(n), form, n, lang) for a in answers])
+                 for n in names]
+    else:
+        rows += [ComparisonRow(render(f"office.compare.{k}", lang),
+                               [str(p.get(k) or "") for p in payloads]) for k in _ORG_META]
+    return rows

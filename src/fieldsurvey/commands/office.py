@@ -1,0 +1,289 @@
+"""The county (city) office's commands: office init, trust, merge, conflicts, rollup.
+
+Each one opens the office database of the data folder (``office.json``) or the
+one ``--db`` names, a SQLite file or a ``postgresql://`` URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from fieldsurvey.bundles import BundleError
+from fieldsurvey.commands.bundle import SHIPPED_FORM, month_bounds
+from fieldsurvey.commands.identity import unlock_identity
+from fieldsurvey.county import conflicts as conflict_store
+from fieldsurvey.county import trust
+from fieldsurvey.county.db import OfficeDatabase, open_office
+from fieldsurvey.county.merge import OUTCOMES, merge_bundles
+from fieldsurvey.county.office import (
+    OfficeProfile,
+    check_office_profile,
+    default_office_file,
+    load_office_profile,
+    office_target,
+    save_office_profile,
+    set_office_target,
+)
+from fieldsurvey.county.report import batch_lines, totals, write_batch_report
+from fieldsurvey.county.rollup import export_office_bundle
+from fieldsurvey.forms.loader import load_form
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.identity.keys import IdentityError, identity_exists, load_public
+from fieldsurvey.messages import render
+from fieldsurvey.paths import DataPaths
+from fieldsurvey.progress import Cancelled
+from fieldsurvey.resources import forms_dir
+from fieldsurvey.store.db import StoreError
+
+
+def staff_name(paths: DataPaths) -> str:
+    """Who works here: the name on this PC's key, else the login name."""
+    if identity_exists(paths.keys):
+        try:
+            return load_public(paths.keys).name
+        except IdentityError:
+            pass
+    return getpass.getuser()
+
+
+def _fail(lang: str, message: Any, code: int = 1) -> int:
+    print(message.render(lang) if hasattr(message, "render") else str(message), file=sys.stderr)
+    return code
+
+
+def with_office(paths: DataPaths, lang: str, db_url: str | None,
+                work: Callable[[OfficeDatabase, OfficeProfile], int]) -> int:
+    """Run ``work`` on the office database; a missing office or profile is explained."""
+    target = office_target(paths, db_url)
+    if target is None:
+        return _fail(lang, render("cli_office.no_office", lang), 2)
+    try:
+        db = open_office(target, backups=paths.backups)
+    except StoreError as exc:
+        return _fail(lang, exc.message)
+    try:
+        with db.transaction() as session:
+            profile = load_office_profile(session)
+        if profile is None:
+            return _fail(lang, render("cli_office.no_office", lang), 2)
+        return work(db, profile)
+    except (StoreError, IdentityError, BundleError, conflict_store.ConflictError) as exc:
+        return _fail(lang, exc.message)
+    finally:
+        db.close()
+
+
+def office_init(paths: DataPaths, lang: str, *, role: str, unit_code: str, unit_name: str,
+                db_url: str | None) -> int:
+    profile = OfficeProfile(role, unit_code, unit_name, lang)  # type: ignore[arg-type]
+    problems = check_office_profile(profile)
+    if problems:
+        for field_name, problem in problems.items():
+            print(f"{field_name}: {problem.render(lang)}", file=sys.stderr)
+        return 2
+    target = db_url or str(default_office_file(paths))
+    try:
+        db = open_office(target, backups=paths.backups)
+    except StoreError as exc:
+        return _fail(lang, exc.message)
+    try:
+        with db.transaction() as session:
+            saved = save_office_profile(session, profile)
+    finally:
+        db.close()
+    set_office_target(paths, target)
+    print(render("cli_office.initialised", lang, unit=f"{saved.unit_name}（{saved.unit_code}）",
+                 db=db.url))
+    return 0
+
+
+# -- trust ---------------------------------------------------------------------------------
+
+def _key_json(row: Any) -> dict[str, Any]:
+    return {"key_id": row.key_id, "fingerprint": row.fingerprint, "role": row.role,
+            "name": row.name, "unit_code": row.unit_code, "unit_name": row.unit_name,
+            "revoked_from": row.revoked_from.isoformat() if row.revoked_from else None}
+
+
+def trust_command(paths: DataPaths, lang: str, db_url: str | None, action: str,
+                  args: Any) -> int:
+    by = staff_name(paths)
+
+    def work(db: OfficeDatabase, _profile: OfficeProfile) -> int:
+        with db.transaction() as session:
+            if action == "add":
+                for card in args.cards:
+                    row, new = trust.add_card(session, Path(card), by=by)
+                    print(render("cli_office.key_added" if new else "cli_office.key_known", lang,
+                                 name=row.name, unit=row.unit_name, fingerprint=row.fingerprint))
+                print(render("cli_office.check_fingerprint", lang))
+            elif action == "revoke":
+                moment = dt.datetime.fromisoformat(args.revoked_from)
+                if moment.tzinfo is None:  # a date or time without zone is Beijing time
+                    moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+                row = trust.revoke(session, args.key, revoked_from=moment, by=by,
+                                   reason=args.reason)
+                print(render("cli_office.key_revoked", lang, name=row.name,
+                             fingerprint=row.fingerprint, moment=moment.isoformat()))
+            elif action == "import":
+                found = trust.read_trust_file(Path(args.file))
+                added, revoked = trust.import_trust(session, found, by=by)
+                print(render("cli_office.trust_imported", lang, signer=found.signer_name,
+                             unit=found.signer_unit, fingerprint=found.signer_fingerprint,
+                             added=added, revoked=revoked))
+            elif action == "export":
+                signer = unlock_identity(paths, lang)
+                count = trust.export_trust_file(session, Path(args.file), signer)
+                print(render("cli_office.trust_exported", lang, count=count, path=args.file))
+            else:
+                rows = trust.trusted_keys(session)
+                if args.json:
+                    print(json.dumps([_key_json(r) for r in rows], ensure_ascii=False, indent=2))
+                for r in [] if args.json else rows:
+                    state = render("cli_office.revoked_from", lang,
+                                   moment=r.revoked_from.isoformat()) if r.revoked_from else ""
+                    print(f"{r.unit_code}  {r.unit_name}  {r.name}  {r.fingerprint}  {state}")
+        return 0
+
+    return with_office(paths, lang, db_url, work)
+
+
+# -- merge ---------------------------------------------------------------------------------
+
+class _PrintProgress:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def report(self, done: int, total: int | None = None, stage: Any = None) -> None:
+        if stage is not None and total:
+            print(f"[{done + 1 if done < total else done}/{total}] {stage.render(self.lang)}",
+                  file=sys.stderr)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def merge_command(paths: DataPaths, lang: str, db_url: str | None, files: Sequence[str], *,
+                  as_json: bool, report_path: str | None) -> int:
+    """Exit 0 when every file was merged, 1 when one was rejected."""
+    form = load_form(forms_dir() / SHIPPED_FORM)
+    by = staff_name(paths)
+
+    def work(db: OfficeDatabase, profile: OfficeProfile) -> int:
+        try:
+            report = merge_bundles(db, [Path(f) for f in files], form=form, profile=profile,
+                                   by=by, progress=None if as_json else _PrintProgress(lang))
+        except Cancelled:
+            return _fail(lang, render("cli.cancelled", lang))
+        with db.transaction() as session:
+            lines = batch_lines(session, report.batch_id)
+        if report_path:
+            write_batch_report(lines, Path(report_path), lang)
+        if as_json:
+            print(json.dumps({"batch": report.batch_id, "totals": totals(lines), "files": [{
+                "file": line.file_name, "outcome": line.outcome,
+                "reason": line.reason_in(lang) or None, "details": line.details,
+                "bundle_id": line.bundle_id, "unit_code": line.unit_code,
+                "producer": line.producer_name, "sequence": line.sequence,
+                **{k: getattr(line, k) for k in OUTCOMES}} for line in lines]},
+                ensure_ascii=False, indent=2))
+        else:
+            for line in lines:
+                if line.outcome == "imported":
+                    print(render("cli_office.merged", lang, file=line.file_name,
+                                 unit=line.unit_name, **{k: getattr(line, k) for k in OUTCOMES}))
+                else:
+                    print(render("cli_office.rejected", lang, file=line.file_name,
+                                 reason=line.reason_in(lang)))
+                    for detail in line.details[:20]:
+                        print("  - " + detail)
+            print(render("cli_office.totals", lang, **totals(lines)))
+        return 0 if all(line.outcome == "imported" for line in lines) else 1
+
+    return with_office(paths, lang, db_url, work)
+
+
+# -- conflicts -----------------------------------------------------------------------------
+
+def conflicts_command(paths: DataPaths, lang: str, db_url: str | None, action: str,
+                      args: Any) -> int:
+    form = load_form(forms_dir() / SHIPPED_FORM)
+    by = staff_name(paths)
+
+    def work(db: OfficeDatabase, _profile: OfficeProfile) -> int:
+        with db.transaction() as session:
+            if action == "resolve":
+                conflict_store.resolve_conflict(session, args.id, args.choice, by=by,
+                                                note=args.note or "")
+                print(render("cli_office.resolved", lang, id=args.id, choice=args.choice, by=by))
+                return 0
+            if action == "show":
+                _show_conflict(conflict_store.get_conflict(session, args.id), form, lang)
+                return 0
+            views = conflict_store.list_conflicts(session, None if args.all else "open")
+        if args.json:
+            print(json.dumps([{"id": v.id, "kind": v.kind, "subject": v.subject,
+                               "status": v.status, "title": v.title.render(lang),
+                               "choices": [x.key for x in v.versions],
+                               "resolution": v.resolution, "resolved_by": v.resolved_by}
+                              for v in views], ensure_ascii=False, indent=2))
+        for v in [] if args.json else views:
+            print(f"#{v.id}  [{v.status}]  {v.title.render(lang)}")
+        return 0
+
+    return with_office(paths, lang, db_url, work)
+
+
+def _show_conflict(view: conflict_store.ConflictView, form: FormDefinition, lang: str) -> None:
+    print(f"#{view.id}  {view.title.render(lang)}")
+    if view.resolution:
+        print(render("cli_office.resolution", lang, choice=view.resolution,
+                     by=view.resolved_by, at=view.resolved_at))
+    print(render("cli_office.choices", lang, choices=", ".join(v.key for v in view.versions)))
+    for row in conflict_store.comparison_rows(view, form, lang):
+        mark = "≠ " if row.differs else "  "
+        print(mark + row.label + ": " + " | ".join(row.values))
+
+
+# -- roll-up -------------------------------------------------------------------------------
+
+def rollup_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str | None,
+                   out: str | None) -> int:
+    try:
+        start, end = month_bounds(month, dt.datetime.now().astimezone().date())
+    except ValueError:
+        return _fail(lang, render("cli.bad_month", lang, month=month), 2)
+    form = load_form(forms_dir() / SHIPPED_FORM)
+
+    def work(db: OfficeDatabase, profile: OfficeProfile) -> int:
+        signer = unlock_identity(paths, lang)
+        target = Path(out) if out else paths.exports / (
+            f"{profile.unit_name}-{profile.unit_code}-{start:%Y-%m}.xlsx")
+        try:
+            summary = export_office_bundle(db, form, signer, target, period_start=start,
+                                           period_end=end)
+        except OSError as exc:
+            return _fail(lang, render("cli.write_failed", lang, path=str(target),
+                                      detail=exc.strerror or exc))
+        print(render("cli.exported", lang, path=str(summary.path), visits=summary.visits,
+                     tombstones=summary.tombstones, organizations=summary.organizations,
+                     sequence=summary.manifest["sequence"]))
+        return 0
+
+    return with_office(paths, lang, db_url, work)
+
+
+def stats_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str,
+                  xlsx: str | None, pdf: str | None, as_json: bool) -> int:
+    from fieldsurvey.commands.stats import stats_command as run_stats
+
+    target = office_target(paths, db_url)
+    if target is None:
+        return _fail(lang, render("cli_office.no_office", lang), 2)
+    return run_stats(target, lang, month, xlsx, pdf, as_json)

@@ -1,0 +1,1 @@
+"""The county (or city) office's screens: merge bundles, resolve conflicts, statistics."""

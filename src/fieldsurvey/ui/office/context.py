@@ -1,0 +1,33 @@
+"""What every office screen needs, built once at start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fieldsurvey.county.db import OfficeDatabase
+from fieldsurvey.county.office import OfficeProfile
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.messages import Message, render
+from fieldsurvey.paths import DataPaths
+from fieldsurvey.ui.context import local_today
+
+
+@dataclass
+class OfficeContext:
+    lang: str
+    paths: DataPaths
+    db: OfficeDatabase
+    form: FormDefinition
+    profile: OfficeProfile
+    # Who works at this PC: "imported by" and "resolved by" name them.
+    staff_name: str
+    today: Callable[[], dt.date] = field(default=local_today)
+
+    def tr(self, code: str, **params: Any) -> str:
+        return render(code, self.lang, **params)
+
+    def word(self, message: Message) -> str:
+        return message.render(self.lang)
