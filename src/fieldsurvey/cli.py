@@ -25,6 +25,8 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fieldsurvey {__version__}")
     parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang"))
     parser.add_argument("--data-dir", metavar="DIR", help=t("cli.help_data_dir"))
+    # The app's own --db (subcommands have theirs, which argparse would let shadow this one).
+    parser.add_argument("--db", dest="app_db", metavar="URL", help=t("cli_office.help_db"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     form = commands.add_parser("form", help=t("cli.help_form"))
@@ -148,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _office_command(args, lang)
     from fieldsurvey.ui.app import run
 
-    return run(lang=lang, data_dir=args.data_dir, lang_fixed=args.lang is not None)
+    return run(lang=lang, data_dir=args.data_dir, lang_fixed=args.lang is not None,
+               db=args.app_db)
 
 
 def _keyed_command(args: argparse.Namespace, lang: str) -> int:

@@ -104,6 +104,7 @@ def test_quit_closes_the_window(qtbot: QtBot, db: Database) -> None:
 def test_first_run_asks_for_setup_and_quitting_it_leaves_no_profile(
         qtbot: QtBot, fresh_data_dir) -> None:
     from fieldsurvey.ui import app
+    from fieldsurvey.ui.mode_dialog import ModeDialog
 
     seen: list[str] = []
 
@@ -111,11 +112,15 @@ def test_first_run_asks_for_setup_and_quitting_it_leaves_no_profile(
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 seen.append(type(widget).__name__)
-                widget.reject()
+                if isinstance(widget, ModeDialog):  # officer is preselected: go on to setup
+                    QTimer.singleShot(0, close_setup)
+                    widget.accept()
+                else:
+                    widget.reject()
 
     QTimer.singleShot(0, close_setup)
     assert app.run(lang="zh") == 0
-    assert seen == ["SetupDialog"]
+    assert seen == ["ModeDialog", "SetupDialog"]
     database = open_store(data_paths())
     with database.transaction() as session:
         assert load_profile(session) is None

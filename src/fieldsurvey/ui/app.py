@@ -7,6 +7,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from fieldsurvey.commands.bundle import SHIPPED_FORM
+from fieldsurvey.county.office import OfficeRole
 from fieldsurvey.forms.loader import FormLoadError, load_form
 from fieldsurvey.messages import render
 from fieldsurvey.paths import data_paths
@@ -15,16 +16,34 @@ from fieldsurvey.store import StoreError, open_store
 from fieldsurvey.store.profile import load_profile
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.main_window import MainWindow
+from fieldsurvey.ui.mode_dialog import ask_mode, startup_mode
 from fieldsurvey.ui.setup_dialog import SetupDialog
 
 
-def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False) -> int:
-    """Run the app; ``lang_fixed`` (``--lang`` given) overrides the officer's saved choice."""
+def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
+        db: str | None = None) -> int:
+    """Run the app; ``lang_fixed`` (``--lang`` given) overrides the officer's saved choice.
+
+    A data folder is an officer's or an office's (``db``: the office database, ``--db``);
+    a new one asks which (:mod:`fieldsurvey.ui.mode_dialog`).
+    """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("fieldsurvey")
     app.setApplicationDisplayName(render("app.name", lang))
     paths = data_paths(data_dir)
+    mode = startup_mode(paths, db)
+    role: OfficeRole | None = None
+    if mode == "ask":
+        chosen = ask_mode(lang)
+        if chosen is None:
+            return 0
+        if chosen != "officer":
+            mode, role = "office", chosen
+    if mode == "office":
+        from fieldsurvey.ui.office.launch import run_office  # the office app loads only here
+
+        return run_office(app, lang, paths, db_override=db, role=role, lang_fixed=lang_fixed)
     try:
         database = open_store(paths)
         form = load_form(forms_dir() / SHIPPED_FORM)

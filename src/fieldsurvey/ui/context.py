@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import Message, render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.store import Database
 from fieldsurvey.store.profile import OfficerProfile
+
+
+class Words(Protocol):
+    """What a screen shared by both apps needs of a context: words in its language."""
+
+    def tr(self, code: str, **params: Any) -> str: ...
+
+    def word(self, message: Message) -> str: ...
 
 
 def local_today() -> dt.date:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.atomic import write_file_atomically
 from fieldsurvey.printing.errors import PrintError
 from fieldsurvey.printing.visit_record import write_visit_record
-from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.context import AppContext, Words
 
 POINTS_PER_INCH = 72
 SCREEN_DPI = 96
@@ -69,7 +69,7 @@ class PrintPreviewDialog(QDialog):
     printed = Signal(int)
     """This many pages were sent to the printer."""
 
-    def __init__(self, ctx: AppContext, pdf_path: Path, parent: QWidget | None = None, *,
+    def __init__(self, ctx: Words, pdf_path: Path, parent: QWidget | None = None, *,
                  title: str = "", owns_file: bool = False) -> None:
         super().__init__(parent)
         self.ctx, self.pdf_path, self._owns_file = ctx, pdf_path, owns_file
@@ -210,7 +210,7 @@ class PrintPreviewDialog(QDialog):
                 self.pdf_path.parent.rmdir()
 
 
-def preview_document(ctx: AppContext, name: str, write: Callable[[Path], object],
+def preview_document(ctx: Words, name: str, write: Callable[[Path], object],
                      parent: QWidget | None = None) -> PrintPreviewDialog | None:
     """Write a document with ``write(path)`` to a temporary PDF and open the preview on it.
 
