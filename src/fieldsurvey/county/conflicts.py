@@ -229,9 +229,14 @@ class ConflictView:
     def title(self) -> Message:
         """A line naming the conflict for a list."""
         first = self.versions[0].payload if self.versions else {}
-        name = str(first.get("name") or first.get("organization_id") or self.subject)
+        if self.kind == "visit_content":  # a visit is known by its organization and day
+            answers = json.loads(first.get("answers_json") or "{}")
+            name = str(answers.get("org_name") or first.get("organization_id") or "")
+            return Message("office.conflict.title_visit_content", {
+                "name": name, "date": first.get("visit_date") or "",
+                "count": len(self.versions)})
         return Message(f"office.conflict.title_{self.kind}", {
-            "subject": self.subject.split("|")[-1], "name": name,
+            "subject": self.subject.split("|")[-1], "name": first.get("name") or "",
             "count": len(self.versions)})
 
 

@@ -53,7 +53,7 @@ from fieldsurvey.county.conflicts import (
     reopen_conflict,
     resolve_conflict,
 )
-from fieldsurvey.county.models import MergedOrganization, ReceivedBundle, Unit
+from fieldsurvey.county.models import ReceivedBundle, Unit
 from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.table_models import MUTED_COLOR, local_time
 
@@ -137,7 +137,6 @@ class ConflictsPage(QWidget):
         self.current: ConflictView | None = None
         self.version_buttons: list[QPushButton] = []
         self._units: dict[str, str] = {}
-        self._org_names: dict[str, str] = {}
         self._sequences: dict[str, int] = {}
         outer = QHBoxLayout(self)
         outer.setContentsMargins(12, 8, 12, 8)
@@ -244,11 +243,6 @@ class ConflictsPage(QWidget):
             self._sequences = dict(session.execute(
                 select(ReceivedBundle.bundle_id, ReceivedBundle.sequence)).all())
             every = list_conflicts(session, None)
-            visited = sorted({str(v.payload.get("organization_id")) for c in every
-                              if c.kind == "visit_content" for v in c.versions})
-            self._org_names = dict(session.execute(
-                select(MergedOrganization.id, MergedOrganization.name)
-                .where(MergedOrganization.id.in_(visited))).all()) if visited else {}
         open_count = sum(c.status == "open" for c in every)
         self.conflicts = every if self.show_resolved.isChecked() else [
             c for c in every if c.status == "open"]
@@ -283,15 +277,7 @@ class ConflictsPage(QWidget):
         return item
 
     def title(self, view: ConflictView) -> str:
-        """A line naming the conflict: a visit's by its organization and date (its own
-        title names ids only), the others by :attr:`ConflictView.title`."""
-        if view.kind != "visit_content" or not view.versions:
-            return self.ctx.word(view.title)
-        payload = view.versions[0].payload
-        org_id = str(payload.get("organization_id") or "")
-        return self.ctx.tr("ui.office_conflicts.visit_title",
-                           name=self._org_names.get(org_id) or org_id,
-                           date=payload.get("visit_date") or "", count=len(view.versions))
+        return self.ctx.word(view.title)
 
     def _unit_name(self, code: str) -> str:
         name = self._units.get(code) or self._units.get(code[:6])
