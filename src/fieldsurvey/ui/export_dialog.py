@@ -14,11 +14,13 @@ cleared in the same step; the unlocked key lives only until the export ends.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
@@ -47,6 +49,7 @@ from fieldsurvey.bundles.monthly import (
     peek_next_sequence,
     previous_month,
 )
+from fieldsurvey.bundles.trust import Signer
 from fieldsurvey.identity.keys import (
     IdentityError,
     PublicIdentity,
@@ -55,13 +58,27 @@ from fieldsurvey.identity.keys import (
     unlock,
 )
 from fieldsurvey.messages import Message
+from fieldsurvey.paths import DataPaths
 from fieldsurvey.progress import Cancelled
-from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.context import AppContext, Words
 
 #: How many months the picker offers, the current one included.
 MONTHS_OFFERED = 13
 PAGES = ("no_identity", "form", "progress", "done")
 ERROR_STYLE = "color: #c62828;"
+
+
+class ExportContext(Words, Protocol):
+    """What the shared export dialog needs of a context (the officer's or the office's)."""
+
+    @property
+    def paths(self) -> DataPaths: ...
+
+    @property
+    def today(self) -> Callable[[], dt.date]: ...
+
+
+C = TypeVar("C", bound=ExportContext)
 
 
 class QtProgress(QObject):
@@ -129,23 +146,33 @@ class ExportWorker(QThread):
             self.succeeded.emit(summary)
 
 
-class ExportDialog(QDialog):
-    """Export the signed monthly bundle (see the module doc)."""
+class BundleExportDialog(QDialog, Generic[C]):
+    """The shared export dialog (see the module doc); subclasses fill in the hooks.
+
+    ``PREFIX`` is the message area of its words (``{PREFIX}.title`` ...); the hooks are
+    :meth:`file_name`, :meth:`export_job` and :meth:`done_values`.
+    """
+
+    PREFIX: ClassVar[str]
+    MIN_WIDTH: ClassVar[int] = 620
+    DONE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "path", "period", "sequence", "visits", "tombstones", "organizations", "signer",
+        "fingerprint")
 
     exported = Signal(object)
     """Emitted with the :class:`ExportSummary` after a successful export."""
     export_ended = Signal()
     """The export thread has stopped, however the export ended; a new one may start."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: C, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.summary: ExportSummary | None = None
         self.public: PublicIdentity | None = None
         self.progress: QtProgress | None = None
         self._worker: ExportWorker | None = None
-        self.setWindowTitle(ctx.tr("ui.export.title"))
-        self.setMinimumWidth(620)
+        self.setWindowTitle(self.msg("title"))
+        self.setMinimumWidth(self.MIN_WIDTH)
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
@@ -165,6 +192,45 @@ class ExportDialog(QDialog):
             self.stack.addWidget(page)
         self.show_page("form" if self.public is not None else "no_identity")
 
+    # -- hooks -------------------------------------------------------------------------------
+    def msg(self, key: str, **params: object) -> str:
+        """The words ``{PREFIX}.{key}`` in the current language."""
+        return self.ctx.tr(f"{self.PREFIX}.{key}", **params)
+
+    def intro_text(self) -> str:
+        return self.msg("intro")
+
+    def file_name(self, start: dt.date) -> str | None:
+        """The name the bundle for the month from ``start`` will get (None: not known)."""
+        raise NotImplementedError
+
+    def export_job(self, signer: Signer, start: dt.date, end: dt.date,
+                   progress: QtProgress) -> Callable[[], ExportSummary]:
+        """The export, to run on the worker thread (made here, on the GUI thread)."""
+        raise NotImplementedError
+
+    def new_progress(self) -> QtProgress:
+        return QtProgress()
+
+    def done_values(self, summary: ExportSummary) -> dict[str, str]:
+        """The text of each of :attr:`DONE_FIELDS` on the result page."""
+        manifest = summary.manifest
+        period = manifest.get("period", {})
+        producer = manifest.get("producer", {})
+        msg = self.msg
+        return {
+            "path": str(summary.path),
+            "period": msg("done.period_value", start=period.get("start", ""),
+                          end=period.get("end", "")),
+            "sequence": str(manifest.get("sequence", "")),
+            "visits": msg("done.count_visits", count=summary.visits),
+            "tombstones": msg("done.count_visits", count=summary.tombstones),
+            "organizations": msg("done.count_organizations", count=summary.organizations),
+            "signer": msg("done.signer_value", name=producer.get("name", ""),
+                          unit=producer.get("unit_name", "")),
+            "fingerprint": self.public.fingerprint if self.public else "",
+        }
+
     # -- pages ---------------------------------------------------------------------------------
     def page_name(self) -> str:
         return PAGES[self.stack.currentIndex()]
@@ -180,21 +246,20 @@ class ExportDialog(QDialog):
     def _build_no_identity(self, problem: str | None) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.no_identity_label = QLabel(problem or self.ctx.tr("ui.export.no_identity"))
+        self.no_identity_label = QLabel(problem or self.msg("no_identity"))
         self.no_identity_label.setWordWrap(True)
         layout.addWidget(self.no_identity_label)
         layout.addStretch(1)
-        close = QPushButton(self.ctx.tr("ui.export.close"))
+        close = QPushButton(self.msg("close"))
         close.clicked.connect(self.reject)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         self.main_buttons["no_identity"] = close
         return page
 
     def _build_form(self) -> QWidget:
-        tr = self.ctx.tr
         page = QWidget()
         layout = QVBoxLayout(page)
-        intro = QLabel(tr("ui.export.intro"))
+        intro = QLabel(self.intro_text())
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -202,40 +267,40 @@ class ExportDialog(QDialog):
         today = self.ctx.today()
         year, month = today.year, today.month
         for _ in range(MONTHS_OFFERED):
-            self.month_combo.addItem(tr("ui.export.month_item", year=year, month=month),
+            self.month_combo.addItem(self.msg("month_item", year=year, month=month),
                                      f"{year:04d}-{month:02d}")
             year, month = previous_month(month_span(year, month)[0])
         start, _ = default_month(today)
         self.month_combo.setCurrentIndex(self.month_combo.findData(f"{start:%Y-%m}"))
         self.month_combo.currentIndexChanged.connect(self._update_file_name)
-        form.addRow(tr("ui.export.month"), self.month_combo)
+        form.addRow(self.msg("month"), self.month_combo)
 
         self.folder = self.ctx.paths.exports
         self.folder_edit = QLineEdit(str(self.folder))
         self.folder_edit.setReadOnly(True)
-        choose = QPushButton(tr("ui.export.choose_folder"))
+        choose = QPushButton(self.msg("choose_folder"))
         choose.clicked.connect(self._choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(choose)
-        form.addRow(tr("ui.export.folder"), folder_row)
+        form.addRow(self.msg("folder"), folder_row)
         self.file_name_label = QLabel()
         self.file_name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(tr("ui.export.file_name"), self.file_name_label)
+        form.addRow(self.msg("file_name"), self.file_name_label)
 
         self.signer_label = QLabel()
         self.signer_label.setWordWrap(True)
         if self.public is not None:
-            self.signer_label.setText(tr("ui.export.signer", name=self.public.name,
+            self.signer_label.setText(self.msg("signer", name=self.public.name,
                                          unit=self.public.unit_name,
                                          fingerprint=self.public.fingerprint))
-        form.addRow(tr("ui.export.key"), self.signer_label)
+        form.addRow(self.msg("key"), self.signer_label)
         self.passphrase_edit = QLineEdit()
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase_edit.setPlaceholderText(tr("ui.export.passphrase_hint"))
+        self.passphrase_edit.setPlaceholderText(self.msg("passphrase_hint"))
         # Enter here presses the default button (Export); connecting returnPressed as well
         # would start a second attempt with the field already emptied.
-        form.addRow(tr("ui.export.passphrase"), self.passphrase_edit)
+        form.addRow(self.msg("passphrase"), self.passphrase_edit)
         layout.addLayout(form)
 
         self.error_label = QLabel()
@@ -246,9 +311,9 @@ class ExportDialog(QDialog):
         layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        close = QPushButton(tr("ui.export.close"))
+        close = QPushButton(self.msg("close"))
         close.clicked.connect(self.reject)
-        self.export_button = QPushButton(tr("ui.export.start"))
+        self.export_button = QPushButton(self.msg("start"))
         self.export_button.clicked.connect(self.start_export)
         self.main_buttons["form"] = self.export_button
         buttons.addWidget(close)
@@ -266,16 +331,15 @@ class ExportDialog(QDialog):
         layout.addWidget(self.stage_label)
         layout.addWidget(self.progress_bar)
         layout.addStretch(1)
-        self.cancel_button = QPushButton(self.ctx.tr("ui.export.cancel"))
+        self.cancel_button = QPushButton(self.msg("cancel"))
         self.cancel_button.clicked.connect(self.cancel_export)
         layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
         return page
 
     def _build_done(self) -> QWidget:
-        tr = self.ctx.tr
         page = QWidget()
         layout = QVBoxLayout(page)
-        heading = QLabel(tr("ui.export.done_title"))
+        heading = QLabel(self.msg("done_title"))
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -283,25 +347,24 @@ class ExportDialog(QDialog):
         layout.addWidget(heading)
         grid = QFormLayout()
         self.done_labels: dict[str, QLabel] = {}
-        for key in ("path", "period", "sequence", "visits", "tombstones", "organizations",
-                    "drafts", "signer", "fingerprint"):
+        for key in self.DONE_FIELDS:
             label = QLabel()
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.done_labels[key] = label
-            grid.addRow(tr(f"ui.export.done.{key}"), label)
+            grid.addRow(self.msg(f"done.{key}"), label)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(self.font().pointSizeF() * 1.15)
         self.done_labels["fingerprint"].setFont(mono)
         layout.addLayout(grid)
-        advice = QLabel(tr("ui.export.done_advice"))
+        advice = QLabel(self.msg("done_advice"))
         advice.setWordWrap(True)
         layout.addWidget(advice)
         layout.addStretch(1)
         buttons = QHBoxLayout()
-        self.open_folder_button = QPushButton(tr("ui.export.open_folder"))
+        self.open_folder_button = QPushButton(self.msg("open_folder"))
         self.open_folder_button.clicked.connect(self.open_folder)
-        finish = QPushButton(tr("ui.export.finish"))
+        finish = QPushButton(self.msg("finish"))
         finish.clicked.connect(self.accept)
         self.main_buttons["done"] = finish
         buttons.addWidget(self.open_folder_button)
@@ -322,17 +385,15 @@ class ExportDialog(QDialog):
         self._update_file_name()
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.ctx.tr("ui.export.choose_folder"),
+        chosen = QFileDialog.getExistingDirectory(self, self.msg("choose_folder"),
                                                   str(self.folder))
         if chosen:
             self.set_folder(Path(chosen))
 
     def _update_file_name(self) -> None:
-        if self.public is None:
-            return
-        start, _ = month_span(*self.selected_month())
-        name = bundle_file_name(self.public.unit_code, start, peek_next_sequence(self.ctx.db))
-        self.file_name_label.setText(name)
+        name = self.file_name(month_span(*self.selected_month())[0])
+        if name is not None:
+            self.file_name_label.setText(name)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
@@ -346,11 +407,11 @@ class ExportDialog(QDialog):
         passphrase = self.passphrase_edit.text()
         self.passphrase_edit.clear()
         if not passphrase:
-            self._show_error(self.ctx.tr("ui.export.passphrase_missing"))
+            self._show_error(self.msg("passphrase_missing"))
             self.passphrase_edit.setFocus()
             return
         if not self.folder.is_dir():  # checked before a sequence number is used up
-            self._show_error(self.ctx.tr("ui.export.folder_missing", folder=str(self.folder)))
+            self._show_error(self.msg("folder_missing", folder=str(self.folder)))
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -364,18 +425,17 @@ class ExportDialog(QDialog):
             QApplication.restoreOverrideCursor()
         self._show_error("")
         start, end = month_span(*self.selected_month())
-        progress = QtProgress()
+        progress = self.new_progress()
         progress.progressed.connect(self._on_progress)
         self.progress = progress
-        worker = ExportWorker(partial(export_month, self.ctx.db, self.ctx.form, signer,
-                                      self.folder, start, end, progress), self)
+        worker = ExportWorker(self.export_job(signer, start, end, progress), self)
         del signer  # from here on only the job holds the key; it drops it when done
         worker.succeeded.connect(self._on_succeeded)
         worker.failed.connect(self._on_failed)
         worker.stopped.connect(self._on_stopped)
         worker.finished.connect(self._on_finished)
         self._worker = worker
-        self.stage_label.setText(self.ctx.tr("ui.export.starting"))
+        self.stage_label.setText(self.msg("starting"))
         self.progress_bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
         self.show_page("progress")
@@ -395,7 +455,7 @@ class ExportDialog(QDialog):
         if self.progress is not None:
             self.progress.cancel()
             self.cancel_button.setEnabled(False)
-            self.stage_label.setText(self.ctx.tr("ui.export.cancelling"))
+            self.stage_label.setText(self.msg("cancelling"))
 
     def is_running(self) -> bool:
         return self._worker is not None
@@ -410,34 +470,18 @@ class ExportDialog(QDialog):
 
     def _on_succeeded(self, summary: ExportSummary) -> None:
         self.summary = summary
-        manifest = summary.manifest
-        period = manifest.get("period", {})
-        producer = manifest.get("producer", {})
-        labels, tr = self.done_labels, self.ctx.tr
-        labels["path"].setText(str(summary.path))
-        labels["period"].setText(tr("ui.export.done.period_value",
-                                    start=period.get("start", ""), end=period.get("end", "")))
-        labels["sequence"].setText(str(manifest.get("sequence", "")))
-        labels["visits"].setText(tr("ui.export.done.count_visits", count=summary.visits))
-        labels["tombstones"].setText(tr("ui.export.done.count_visits", count=summary.tombstones))
-        labels["organizations"].setText(tr("ui.export.done.count_organizations",
-                                           count=summary.organizations))
-        labels["drafts"].setText(tr("ui.export.done.drafts_value", count=summary.skipped_drafts)
-                                 if summary.skipped_drafts else tr("ui.export.done.drafts_none"))
-        labels["signer"].setText(tr("ui.export.done.signer_value",
-                                    name=producer.get("name", ""),
-                                    unit=producer.get("unit_name", "")))
-        labels["fingerprint"].setText(self.public.fingerprint if self.public else "")
+        for key, text in self.done_values(summary).items():
+            self.done_labels[key].setText(text)
         self.show_page("done")
         self.exported.emit(summary)
 
     def _on_failed(self, message: Message) -> None:
         self.show_page("form")
-        self._show_error(self.ctx.tr("ui.export.failed", reason=self.ctx.word(message)))
+        self._show_error(self.msg("failed", reason=self.ctx.word(message)))
 
     def _on_stopped(self) -> None:
         self.show_page("form")
-        self._show_error(self.ctx.tr("ui.export.cancelled"))
+        self._show_error(self.msg("cancelled"))
 
     def _on_finished(self) -> None:
         worker, self._worker = self._worker, None
@@ -452,3 +496,27 @@ class ExportDialog(QDialog):
         """Show the folder holding the bundle in the system's file manager."""
         if self.summary is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.summary.path.parent)))
+
+
+class ExportDialog(BundleExportDialog[AppContext]):
+    """Export the officer's signed monthly bundle (see the module doc)."""
+
+    PREFIX = "ui.export"
+    DONE_FIELDS = ("path", "period", "sequence", "visits", "tombstones", "organizations",
+                   "drafts", "signer", "fingerprint")
+
+    def file_name(self, start: dt.date) -> str | None:
+        if self.public is None:
+            return None
+        return bundle_file_name(self.public.unit_code, start, peek_next_sequence(self.ctx.db))
+
+    def export_job(self, signer: Signer, start: dt.date, end: dt.date,
+                   progress: QtProgress) -> Callable[[], ExportSummary]:
+        return partial(export_month, self.ctx.db, self.ctx.form, signer, self.folder, start,
+                       end, progress)
+
+    def done_values(self, summary: ExportSummary) -> dict[str, str]:
+        values = super().done_values(summary)
+        values["drafts"] = (self.msg("done.drafts_value", count=summary.skipped_drafts)
+                            if summary.skipped_drafts else self.msg("done.drafts_none"))
+        return values
