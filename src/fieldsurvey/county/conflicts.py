@@ -26,7 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -136,41 +136,72 @@ def drop_overtaken_visit_conflicts(session: Session, visits: Iterable[tuple[str,
                 _drop(session, conflict)
 
 
-def sync_group_conflicts(session: Session, touched: Sequence[MergedOrganization],
+class GroupKey(NamedTuple):
+    """What puts an organization in a group: its township and name key, its code."""
+
+    township_code: str
+    name_key: str
+    uscc: str | None
+
+
+def sync_group_conflicts(session: Session, touched: Sequence[GroupKey],
                          now: dt.datetime) -> None:
     """Bring the USCC and name conflicts of the groups ``touched`` belongs to up to date.
 
     ``touched`` holds the organizations a merge added or changed, and the old
     (township, name key, code) of changed ones, so groups they left are checked too.
+    Most groups have one member and no conflict: those cost no query of their own.
     """
     codes = sorted({o.uscc for o in touched if o.uscc})
     names = sorted({(o.township_code, o.name_key) for o in touched if o.name_key})
-    by_code: dict[str, list[MergedOrganization]] = defaultdict(list)
+    # Ids only at first: the whole rows are read for the few groups that need a decision.
+    member_cols = (MergedOrganization.id, MergedOrganization.uscc,
+                   MergedOrganization.township_code, MergedOrganization.name_key)
+    by_code: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for i in range(0, len(codes), _CHUNK):
-        for org in session.scalars(select(MergedOrganization).where(
+        for org_id, code, township, _ in session.execute(select(*member_cols).where(
                 MergedOrganization.uscc.in_(codes[i:i + _CHUNK]))):
-            by_code[str(org.uscc)].append(org)
-    for code in codes:
-        members = by_code.get(code, [])
-        spread = len({m.township_code for m in members}) > 1
-        _sync_group(session, "uscc_townships", code, None, members if spread else [], now)
-    by_name: dict[tuple[str, str], list[MergedOrganization]] = defaultdict(list)
+            by_code[str(code)].append((org_id, township))
+    by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
     townships = sorted({t for t, _ in names})
     keys = sorted({k for _, k in names})
     for i in range(0, len(keys), _CHUNK):
-        for org in session.scalars(select(MergedOrganization).where(
+        for org_id, _, township, key in session.execute(select(*member_cols).where(
                 MergedOrganization.township_code.in_(townships),
                 MergedOrganization.name_key.in_(keys[i:i + _CHUNK]))):
-            by_name[(org.township_code, org.name_key)].append(org)
+            by_name[(township, key)].append(org_id)
+    groups: list[tuple[str, str, str | None, list[str]]] = []
+    for code in codes:
+        members = by_code.get(code, [])
+        spread = len({township for _, township in members}) > 1
+        groups.append(("uscc_townships", code, None, [m for m, _ in members] if spread else []))
     for township, key in names:
-        members = by_name.get((township, key), [])
-        _sync_group(session, "name_duplicate", f"{township}|{key}", township,
-                    members if len(members) > 1 else [], now)
+        ids = by_name.get((township, key), [])
+        groups.append(("name_duplicate", f"{township}|{key}", township,
+                       ids if len(ids) > 1 else []))
+    existing = _existing_conflicts(session, [(kind, subject) for kind, subject, _, _ in groups])
+    for kind, subject, area, ids in groups:
+        if ids or (kind, subject) in existing:
+            rows = list(session.scalars(select(MergedOrganization).where(
+                MergedOrganization.id.in_(ids)))) if ids else []
+            _sync_group(session, existing.get((kind, subject)), kind, subject, area, rows, now)
 
 
-def _sync_group(session: Session, kind: str, subject: str, township: str | None,
-                members: Sequence[MergedOrganization], now: dt.datetime) -> None:
-    conflict = _conflict(session, kind, subject)
+def _existing_conflicts(session: Session, wanted: Sequence[tuple[str, str]]
+                        ) -> dict[tuple[str, str], Conflict]:
+    found: dict[tuple[str, str], Conflict] = {}
+    for kind in {k for k, _ in wanted}:
+        subjects = sorted({s for k, s in wanted if k == kind})
+        for i in range(0, len(subjects), _CHUNK):
+            for conflict in session.scalars(select(Conflict).where(
+                    Conflict.kind == kind, Conflict.subject.in_(subjects[i:i + _CHUNK]))):
+                found[(kind, conflict.subject)] = conflict
+    return found
+
+
+def _sync_group(session: Session, conflict: Conflict | None, kind: str, subject: str,
+                township: str | None, members: Sequence[MergedOrganization],
+                now: dt.datetime) -> None:
     if not members:
         if conflict is not None and conflict.status == "open":
             _drop(session, conflict)
