@@ -121,14 +121,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def visit_hash(record: VisitRecord) -> str:
-    """What makes two copies of one revision "the same visit"."""
-    return hashlib.sha256(canonical_json({
+def visit_hash(record: VisitRecord, answers_json: str) -> str:
+    """What makes two copies of one revision "the same visit" (``answers_json`` is the
+    canonical JSON of its answers, computed once for storing and hashing)."""
+    meta = canonical_json({
         "organization_id": record.organization_id, "form_id": record.form_id,
         "form_version": record.form_version, "officer": record.officer,
-        "answers": record.answers, "deleted": record.deleted_at is not None,
-        "deleted_reason": record.deleted_reason,
-    }).encode("utf-8")).hexdigest()
+        "deleted": record.deleted_at is not None, "deleted_reason": record.deleted_reason,
+    })
+    return hashlib.sha256(f"{meta}\n{answers_json}".encode()).hexdigest()
 
 
 _ORG_FIELDS = ("name", "uscc", "reg_type", "field", "supervisor", "address", "legal_rep",
@@ -379,9 +380,10 @@ class _Merger:
         inserts, updates = [], []
         overtaken: list[tuple[str, int]] = []
         for record in records:
-            digest = visit_hash(record)
+            answers_json = canonical_json(record.answers)
+            digest = visit_hash(record, answers_json)
             have = stored.get(record.visit_id)
-            values = self._visit_values(record, digest,
+            values = self._visit_values(record, answers_json, digest,
                                         townships.get(record.organization_id, default_township))
             outcome = self._decide(record, digest, have, values)
             self.counts[outcome] += 1
@@ -398,7 +400,8 @@ class _Merger:
             self.session.execute(update(MergedVisit), updates)
             drop_overtaken_visit_conflicts(self.session, overtaken)
 
-    def _visit_values(self, record: VisitRecord, digest: str, township: str) -> dict[str, Any]:
+    def _visit_values(self, record: VisitRecord, answers_json: str, digest: str,
+                      township: str) -> dict[str, Any]:
         facts = {} if record.is_tombstone else vars(extract_facts(self.form, record.answers))
         return {
             "id": record.visit_id, "organization_id": record.organization_id,
@@ -407,7 +410,7 @@ class _Merger:
             "officer": record.officer, "created_at": record.created_at,
             "updated_at": record.updated_at, "deleted_at": record.deleted_at,
             "deleted_reason": record.deleted_reason,
-            "answers_json": canonical_json(record.answers), "content_hash": digest,
+            "answers_json": answers_json, "content_hash": digest,
             "pinned": False, **_NO_FACTS, **facts, **self._provenance(),
         }
 
