@@ -17,6 +17,7 @@ from fieldsurvey.store.profile import load_profile
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.main_window import MainWindow
 from fieldsurvey.ui.mode_dialog import ask_mode, startup_mode
+from fieldsurvey.ui.relaunch import show_rebuilding
 from fieldsurvey.ui.setup_dialog import SetupDialog
 
 
@@ -66,24 +67,9 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
         if not lang_fixed:
             lang = profile.language
         ctx = AppContext(lang=lang, paths=paths, db=database, form=form, profile=profile)
-        windows: list[MainWindow] = []
-
-        def show(language: str) -> None:
-            # Switching language rebuilds the window: every label is created in one language.
-            ctx.lang = language
-            app.setApplicationDisplayName(render("app.name", language))
-            window = MainWindow(ctx)
-            window.language_changed.connect(relaunch)
-            windows.append(window)
-            window.show()
-
-        def relaunch(language: str) -> None:
-            old = windows.pop()
-            show(language)
-            old.close()
-            old.deleteLater()
-
-        show(lang)
-        return app.exec()
+        windows = show_rebuilding(app, ctx, lambda: MainWindow(ctx), "app.name")
+        code = app.exec()
+        windows.clear()
+        return code
     finally:
         database.close()

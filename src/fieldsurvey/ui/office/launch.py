@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from fieldsurvey.commands.bundle import SHIPPED_FORM
 from fieldsurvey.county.db import OfficeDatabase, open_office
@@ -19,6 +19,7 @@ from fieldsurvey.store import StoreError
 from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.setup import OfficeSetupDialog
 from fieldsurvey.ui.office.window import OfficeWindow
+from fieldsurvey.ui.relaunch import show_rebuilding
 
 
 def staff_name(paths: DataPaths) -> str:
@@ -72,27 +73,9 @@ def open_office_context(lang: str, paths: DataPaths, *, db_override: str | None 
                          db=database, form=form, profile=profile, staff_name=staff_name(paths))
 
 
-def show_office_window(app: QApplication, ctx: OfficeContext) -> list[OfficeWindow]:
+def show_office_window(app: QApplication, ctx: OfficeContext) -> list[QWidget]:
     """Show the window; a language switch replaces it. The list holds the one shown."""
-    windows: list[OfficeWindow] = []
-
-    def show(language: str) -> None:
-        # Every label is created in one language: switching rebuilds the window.
-        ctx.lang = language
-        app.setApplicationDisplayName(render("ui.office.app_name", language))
-        window = OfficeWindow(ctx)
-        window.language_changed.connect(relaunch)
-        windows.append(window)
-        window.show()
-
-    def relaunch(language: str) -> None:
-        old = windows.pop()
-        show(language)
-        old.close()
-        old.deleteLater()
-
-    show(ctx.lang)
-    return windows
+    return show_rebuilding(app, ctx, lambda: OfficeWindow(ctx), "ui.office.app_name")
 
 
 def run_office(app: QApplication, lang: str, paths: DataPaths, *,

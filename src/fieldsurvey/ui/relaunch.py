@@ -1,0 +1,43 @@
+"""Showing an app's main window so that a language switch rebuilds it.
+
+Every label is created in one language, so switching builds a new window in
+the new language and closes the old one. Shared by the officer's and the
+office's app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from fieldsurvey.messages import render
+
+
+class _HasLanguage(Protocol):
+    lang: str
+
+
+def show_rebuilding(app: QApplication, ctx: _HasLanguage, make_window: Callable[[], Any],
+                    name_code: str) -> list[QWidget]:
+    """Show ``make_window()``; its ``language_changed`` signal replaces it. The returned
+    list holds the window shown (keep it alive while the app runs)."""
+    windows: list[QWidget] = []
+
+    def show(language: str) -> None:
+        ctx.lang = language
+        app.setApplicationDisplayName(render(name_code, language))
+        window = make_window()
+        window.language_changed.connect(relaunch)
+        windows.append(window)
+        window.show()
+
+    def relaunch(language: str) -> None:
+        old = windows.pop()
+        show(language)
+        old.close()
+        old.deleteLater()
+
+    show(ctx.lang)
+    return windows
