@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from office_helpers import COUNTY, NOW, KeyHolder, Township, make_office
 from sqlalchemy import select, text
 
+from fieldsurvey.county import intake
 from fieldsurvey.county.db import OfficeDatabase, open_office
 from fieldsurvey.county.digest import content_digest
 from fieldsurvey.county.merge import merge_bundles
@@ -214,6 +215,16 @@ def test_any_order_gives_the_same_database(
     shuffled = _merged_digest(tmp_path_factory.mktemp("perm"), shipped_form, signers,
                               [files[k] for k in order])
     assert shuffled == reference
+
+
+def test_bundles_taken_in_by_a_worker_process_merge_to_the_same_database(
+        laptops: tuple[dict[str, Path], tuple[KeyHolder, ...]], shipped_form: FormDefinition,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files, signers = laptops
+    order = [files[k] for k in ["a1", "twin", "b1", "a2", "b2"]]
+    here = _merged_digest(tmp_path / "here", shipped_form, signers, order)
+    monkeypatch.setattr(intake, "WORKER_FROM", 2)  # five files: a worker process now
+    assert _merged_digest(tmp_path / "worker", shipped_form, signers, order) == here
 
 
 def test_postgresql_merges_to_the_same_content_as_sqlite(

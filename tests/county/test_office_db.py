@@ -7,15 +7,19 @@ import time
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from pg_server import free_port
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from fieldsurvey.county.db import open_office
+from fieldsurvey.county.db import MIGRATIONS, open_office
 from fieldsurvey.county.models import OfficeBase, OfficeSetting, TrustedKeyRow
 from fieldsurvey.county.office import OfficeProfile, load_office_profile, save_office_profile
 from fieldsurvey.store.db import StoreError
+from fieldsurvey.store.migrate import alembic_config
 
-HEAD = "0001"
+HEAD = "0002"
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -70,6 +74,43 @@ def test_a_new_office_database_gets_every_table_at_the_head_revision(
             "office_setting", "received_bundle"} <= tables
     assert tables == set(OfficeBase.metadata.tables) | {"alembic_version"}
     assert version == HEAD
+
+
+def test_the_migrated_schema_is_exactly_the_models(target: str, tmp_path: Path) -> None:
+    open_office(target, backups=tmp_path / "backups").close()
+    engine = raw_engine(target)
+    try:
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), OfficeBase.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_database_at_the_first_revision_is_backed_up_then_upgraded_with_its_rows(
+        tmp_path: Path) -> None:
+    path = tmp_path / "office.sqlite3"
+    engine = raw_engine(str(path))
+    config = alembic_config(MIGRATIONS)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(text("INSERT INTO office_setting (key, value) VALUES ('probe', 'kept')"))
+    assert "ix_mvisit_org_date" in {i["name"] for i in inspect(engine).get_indexes("merged_visit")}
+    engine.dispose()
+
+    open_office(path, backups=tmp_path / "backups").close()
+
+    assert schema(str(path))[1] == HEAD
+    engine = raw_engine(str(path))
+    try:
+        assert "ix_mvisit_org_date" not in {
+            i["name"] for i in inspect(engine).get_indexes("merged_visit")}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT value FROM office_setting")).scalar() == "kept"
+    finally:
+        engine.dispose()
+    [backup] = backups_in(tmp_path / "backups")
+    assert "0001" in backup.name
 
 
 def test_a_new_sqlite_file_is_not_backed_up(tmp_path: Path) -> None:
@@ -192,3 +233,15 @@ def test_the_office_profile_is_shared_by_everyone_on_the_database(
     finally:
         first.close()
         second.close()
+
+
+def test_an_office_sqlite_file_is_synced_on_every_commit_and_checkpointed_in_40_mb_steps(
+        tmp_path: Path) -> None:
+    db = open_office(tmp_path / "office.sqlite3")
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
+    finally:
+        db.close()

@@ -2,7 +2,7 @@
 
 from fieldsurvey.bundles.common import BundleError
 from fieldsurvey.bundles.export import ExportSummary, export_bundle
-from fieldsurvey.bundles.reader import read_bundle
+from fieldsurvey.bundles.reader import read_bundle, read_verified
 from fieldsurvey.bundles.records import BundleContents, OrganizationRecord, VisitRecord
 from fieldsurvey.bundles.trust import (
     PublicKeyHolder,
@@ -27,6 +27,7 @@ __all__ = [
     "VisitRecord",
     "export_bundle",
     "read_bundle",
+    "read_verified",
     "trust_list",
     "verify_bundle",
 ]

@@ -61,6 +61,12 @@ def read_bundle(path: Path) -> BundleContents:
     parts = {k: v for k, v in found.hashes.items() if k not in OWN_PARTS}
     if parts != manifest["parts"]:
         raise _refuse("the parts differ from the manifest (verify the bundle first)")
+    return read_verified(data, manifest)
+
+
+def read_verified(data: bytes, manifest: dict[str, Any]) -> BundleContents:
+    """The records of bundle bytes that :func:`verify_bundle` found valid, and of its
+    manifest: the same bytes, so the parts were scanned and hashed once already."""
     try:
         layout = BundleLayout.from_json(manifest["layout"])
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -139,6 +145,7 @@ class _Decoder:
         visits: list[VisitRecord] = []
         tombstones: list[VisitRecord] = []
         by_id: dict[str, dict[str, Any]] = {}
+        rows: dict[str, int] = {}
         sheet = self.layout.visits
         for n, row in enumerate(self.rows(sheet), 3):
             where = f"{sheet.title} row {n}"
@@ -150,11 +157,12 @@ class _Decoder:
                 None if row[10] == "" else str(row[10]), self.answers(sheet, row, where))
             (tombstones if deleted is not None else visits).append(record)
             by_id[record.visit_id] = record.answers
+            rows[record.visit_id] = n
         for repeat in self.layout.repeats:
             self._attach(repeat, by_id)
         orgs = [self._organization(row, n) for n, row in
                 enumerate(self.rows(self.layout.register), 3)]
-        return BundleContents(visits, tombstones, orgs, manifest)
+        return BundleContents(visits, tombstones, orgs, manifest, rows)
 
     def _chain(self, sheet: SheetLayout) -> list[str]:
         """The enclosing repeats of a nested repeat sheet, outermost first."""

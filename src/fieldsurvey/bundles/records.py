@@ -64,6 +64,8 @@ class BundleContents:
     tombstones: list[VisitRecord]
     organizations: list[OrganizationRecord]
     manifest: dict[str, Any]
+    # Where each visit was read from: visit id -> row of the visits sheet (for messages).
+    visit_rows: dict[str, int] = field(default_factory=dict)
 
 
 def count_visits(session: Session, form_id: str) -> int:

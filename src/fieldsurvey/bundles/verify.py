@@ -59,10 +59,10 @@ class Verdict:
         return self.kind == "valid"
 
 
-def verify_bundle(path: Path, trust: Mapping[str, TrustedKey]) -> Verdict:
-    """The verdict on the file at ``path``; never raises for a bad file."""
+def verify_bundle(source: Path | bytes, trust: Mapping[str, TrustedKey]) -> Verdict:
+    """The verdict on the file at ``source`` (or its bytes); never raises for a bad file."""
     try:
-        with open_zip(path) as zf:
+        with open_zip(source) as zf:
             return _verify(zf, trust)
     except UnsafeBundle as exc:
         return Verdict(exc.kind, exc.message, exc.details)

@@ -24,11 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from fieldsurvey.county.models import (
@@ -150,52 +150,67 @@ def sync_group_conflicts(session: Session, touched: Sequence[GroupKey],
 
     ``touched`` holds the organizations a merge added or changed, and the old
     (township, name key, code) of changed ones, so groups they left are checked too.
-    Most groups have one member and no conflict: those cost no query of their own.
+    Most groups have one member and no conflict: the database counts the members
+    of all of them in one query per kind, and only the groups with several members,
+    or with a conflict already, are read whole.
     """
+    session.flush()  # the Core queries below do not flush pending changes themselves
     codes = sorted({o.uscc for o in touched if o.uscc})
     names = sorted({(o.township_code, o.name_key) for o in touched if o.name_key})
-    # Ids only at first: the whole rows are read for the few groups that need a decision.
-    member_cols = (MergedOrganization.id, MergedOrganization.uscc,
-                   MergedOrganization.township_code, MergedOrganization.name_key)
-    by_code: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    org = MergedOrganization.__table__.c  # Core columns: plain tuples, no ORM rows to build
+    spread: set[str] = set()  # codes on the registers of more than one township
     for i in range(0, len(codes), _CHUNK):
-        for org_id, code, township, _ in session.execute(select(*member_cols).where(
-                MergedOrganization.uscc.in_(codes[i:i + _CHUNK]))):
-            by_code[str(code)].append((org_id, township))
-    by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        spread.update(session.execute(
+            select(org.uscc).where(org.uscc.in_(codes[i:i + _CHUNK])).group_by(org.uscc)
+            .having(func.count(distinct(org.township_code)) > 1)).scalars())
+    shared: set[tuple[str, str]] = set()  # (township, name key) of several organizations
     townships = sorted({t for t, _ in names})
     keys = sorted({k for _, k in names})
     for i in range(0, len(keys), _CHUNK):
-        for org_id, _, township, key in session.execute(select(*member_cols).where(
-                MergedOrganization.township_code.in_(townships),
-                MergedOrganization.name_key.in_(keys[i:i + _CHUNK]))):
-            by_name[(township, key)].append(org_id)
-    groups: list[tuple[str, str, str | None, list[str]]] = []
-    for code in codes:
-        members = by_code.get(code, [])
-        spread = len({township for _, township in members}) > 1
-        groups.append(("uscc_townships", code, None, [m for m, _ in members] if spread else []))
-    for township, key in names:
-        ids = by_name.get((township, key), [])
-        groups.append(("name_duplicate", f"{township}|{key}", township,
-                       ids if len(ids) > 1 else []))
-    existing = _existing_conflicts(session, [(kind, subject) for kind, subject, _, _ in groups])
-    for kind, subject, area, ids in groups:
-        if ids or (kind, subject) in existing:
-            rows = list(session.scalars(select(MergedOrganization).where(
-                MergedOrganization.id.in_(ids)))) if ids else []
-            _sync_group(session, existing.get((kind, subject)), kind, subject, area, rows, now)
+        shared.update((t, k) for t, k in session.execute(
+            select(org.township_code, org.name_key)
+            .where(org.township_code.in_(townships), org.name_key.in_(keys[i:i + _CHUNK]))
+            .group_by(org.township_code, org.name_key).having(func.count() > 1)))
+    groups: list[tuple[str, str, str | None, bool]]
+    groups = [("uscc_townships", code, None, code in spread) for code in codes]
+    groups += [("name_duplicate", f"{township}|{key}", township, (township, key) in shared)
+               for township, key in names]
+    existing = _existing_conflicts(session, {(kind, subject) for kind, subject, *_ in groups})
+    for kind, subject, township, several in groups:
+        if several or (kind, subject) in existing:
+            rows = _members(session, kind, subject) if several else []
+            _sync_group(session, existing.get((kind, subject)), kind, subject, township, rows,
+                        now)
 
 
-def _existing_conflicts(session: Session, wanted: Sequence[tuple[str, str]]
+def _members(session: Session, kind: str, subject: str) -> list[MergedOrganization]:
+    """The organizations of the group a group conflict's subject names."""
+    if kind == "uscc_townships":
+        where = MergedOrganization.uscc == subject
+    else:
+        township, key = subject.split("|", 1)
+        where = and_(MergedOrganization.township_code == township,
+                     MergedOrganization.name_key == key)
+    return list(session.scalars(select(MergedOrganization).where(where)
+                                .order_by(MergedOrganization.id)))
+
+
+def _existing_conflicts(session: Session, wanted: Set[tuple[str, str]]
                         ) -> dict[tuple[str, str], Conflict]:
+    """The conflicts of ``wanted`` (kind, subject) pairs that exist, decided or not.
+
+    Group conflicts are few next to the groups a bundle touches (hundreds against
+    a thousand a bundle), so their keys are all read and matched here.
+    """
+    c = Conflict.__table__.c
+    hits = [conflict_id for conflict_id, kind, subject in session.execute(
+        select(c.id, c.kind, c.subject).where(c.kind.in_(sorted({k for k, _ in wanted}))))
+        if (kind, subject) in wanted]
     found: dict[tuple[str, str], Conflict] = {}
-    for kind in {k for k, _ in wanted}:
-        subjects = sorted({s for k, s in wanted if k == kind})
-        for i in range(0, len(subjects), _CHUNK):
-            for conflict in session.scalars(select(Conflict).where(
-                    Conflict.kind == kind, Conflict.subject.in_(subjects[i:i + _CHUNK]))):
-                found[(kind, conflict.subject)] = conflict
+    for i in range(0, len(hits), _CHUNK):
+        for conflict in session.scalars(select(Conflict).where(
+                Conflict.id.in_(hits[i:i + _CHUNK]))):
+            found[(conflict.kind, conflict.subject)] = conflict
     return found
 
 

@@ -27,6 +27,11 @@ from fieldsurvey.store.db import StoreError, sqlite_engine
 from fieldsurvey.store.migrate import alembic_config, backup_database
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# A merge commits some 6 MB of pages a bundle (500 visits), most of them index pages
+# that the next bundles change again. Checkpointing the WAL into the database every
+# 40 MB instead of SQLite's 4 MB writes those pages back once, not once a bundle,
+# and halves the time of a commit. Each commit is still synced (synchronous=FULL).
+SQLITE_PRAGMAS = ("PRAGMA wal_autocheckpoint=10000",)
 
 
 @dataclass
@@ -56,14 +61,14 @@ def _engine(target: str | Path) -> tuple[Engine, Path | None]:
     text = str(target)
     if "://" not in text:
         path = Path(text).expanduser()
-        return sqlite_engine(path), path
+        return sqlite_engine(path, SQLITE_PRAGMAS), path
     try:
         url = make_url(text)
     except (ArgumentError, ValueError) as exc:
         raise StoreError(Message("office.bad_db_url", {"url": text})) from exc
     if url.get_backend_name() == "sqlite" and url.database:
         path = Path(url.database).expanduser()
-        return sqlite_engine(path), path
+        return sqlite_engine(path, SQLITE_PRAGMAS), path
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")  # the driver we ship
     try:

@@ -21,9 +21,7 @@ twice, or an old one after a new one, changes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
 import json
 import uuid
 from collections import Counter
@@ -36,10 +34,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fieldsurvey.bundles import BundleError, read_bundle, verify_bundle
 from fieldsurvey.bundles.manifest import created_at as manifest_created_at
-from fieldsurvey.bundles.records import BundleContents, OrganizationRecord, VisitRecord
-from fieldsurvey.canonical import canonical_json
 from fieldsurvey.county.conflicts import (
     GroupKey,
     drop_overtaken_visit_conflicts,
@@ -47,6 +42,12 @@ from fieldsurvey.county.conflicts import (
     sync_visit_conflict,
 )
 from fieldsurvey.county.db import OfficeDatabase
+from fieldsurvey.county.intake import (
+    Intake,
+    PreparedOrganization,
+    PreparedVisit,
+    taken_in,
+)
 from fieldsurvey.county.models import (
     BatchFile,
     ImportBatch,
@@ -56,11 +57,9 @@ from fieldsurvey.county.models import (
     TrustedKeyRow,
     Unit,
 )
-from fieldsurvey.county.names import name_key
 from fieldsurvey.county.office import CHILD_ROLE, OfficeProfile
 from fieldsurvey.county.trust import trust_mapping
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.forms.stats import VisitFacts, extract_facts
 from fieldsurvey.messages import LANGUAGES, Message
 from fieldsurvey.progress import NullProgress, Progress, check_cancelled
 
@@ -69,8 +68,6 @@ OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "superseded", "c
 #: A bundle dated further ahead of the office's clock than this is refused.
 CLOCK_SLACK = dt.timedelta(days=1)
 _CHUNK = 500  # ids per IN (...) query: well under every backend's parameter limit
-# A tombstone carries no answers, so none of the facts either.
-_NO_FACTS = dict.fromkeys(f.name for f in dataclasses.fields(VisitFacts))
 _Row = TypeVar("_Row", MergedOrganization, MergedVisit)
 
 
@@ -113,34 +110,6 @@ class _Rejected(Exception):
         self.details = list(details)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def visit_hash(record: VisitRecord, answers_json: str) -> str:
-    """What makes two copies of one revision "the same visit" (``answers_json`` is the
-    canonical JSON of its answers, computed once for storing and hashing)."""
-    meta = canonical_json({
-        "organization_id": record.organization_id, "form_id": record.form_id,
-        "form_version": record.form_version, "officer": record.officer,
-        "deleted": record.deleted_at is not None, "deleted_reason": record.deleted_reason,
-    })
-    return hashlib.sha256(f"{meta}\n{answers_json}".encode()).hexdigest()
-
-
-_ORG_FIELDS = ("name", "uscc", "reg_type", "field", "supervisor", "address", "legal_rep",
-               "phone", "township_code")
-
-
-def organization_hash(record: OrganizationRecord) -> str:
-    return hashlib.sha256(canonical_json(
-        {k: getattr(record, k) for k in _ORG_FIELDS}).encode("utf-8")).hexdigest()
-
-
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i:i + _CHUNK]
@@ -153,37 +122,41 @@ def merge_bundles(db: OfficeDatabase, files: Sequence[Path], *, form: FormDefini
 
     :class:`~fieldsurvey.progress.Cancelled` stops between files: the files merged so
     far stay merged (each one whole), and the report of the batch is kept.
+
+    The trust list is read once, at the start: a key revoked during a batch
+    counts from the next one. The next files are read and verified by a worker
+    process while this one merges (:func:`~fieldsurvey.county.intake.taken_in`).
     """
     progress = progress or NullProgress()
     started = now or dt.datetime.now(dt.UTC)
     batch = BatchReport(str(uuid.uuid4()), by, started, [])
     with db.transaction() as session:
         session.add(ImportBatch(id=batch.batch_id, started_at=started, imported_by=by))
+        trust = trust_mapping(session)
+    intakes = taken_in(files, trust, form)
     try:
         for n, path in enumerate(files):
             check_cancelled(progress)
             progress.report(n, len(files), Message("office.stage.file", {"file": path.name}))
-            batch.files.append(_merge_file(db, path, n, batch, form, profile,
+            batch.files.append(_merge_file(db, next(intakes), n, batch, form, profile,
                                            now or dt.datetime.now(dt.UTC)))
         progress.report(len(files), len(files), Message("office.stage.done"))
     finally:
+        intakes.close()
         with db.transaction() as session:
             session.execute(update(ImportBatch).where(ImportBatch.id == batch.batch_id)
                             .values(finished_at=now or dt.datetime.now(dt.UTC)))
     return batch
 
 
-def _merge_file(db: OfficeDatabase, path: Path, position: int, batch: BatchReport,
+def _merge_file(db: OfficeDatabase, intake: Intake, position: int, batch: BatchReport,
                 form: FormDefinition, profile: OfficeProfile, now: dt.datetime) -> FileReport:
-    report = FileReport(path, imported=False)
+    report = FileReport(intake.path, imported=False)
     try:
-        report = _try_merge(db, path, position, batch, form, profile, now, report)
+        report = _try_merge(db, intake, position, batch, form, profile, now, report)
     except _Rejected as exc:
         report.imported, report.reason, report.details = False, exc.message, exc.details
         report.counts.clear()
-    except OSError as exc:
-        report.reason = Message("office.reject.unreadable", {
-            "file": path.name, "detail": exc.strerror or type(exc).__name__})
     if not report.imported:
         with db.transaction() as session:
             session.add(_batch_line(report, position, batch.batch_id, None))
@@ -204,17 +177,17 @@ def _batch_line(report: FileReport, position: int, batch_id: str,
         **{k: report.counts[k] for k in OUTCOMES})
 
 
-def _try_merge(db: OfficeDatabase, path: Path, position: int, batch: BatchReport,
+def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchReport,
                form: FormDefinition, profile: OfficeProfile, now: dt.datetime,
                report: FileReport) -> FileReport:
-    sha = file_sha256(path)
+    path, sha, verdict = intake.path, intake.sha256, intake.verdict
+    if verdict is None:  # not even read
+        raise _Rejected(intake.unreadable or Message("bundle.corrupt"))
     with db.transaction() as session:
         known = session.scalar(select(ReceivedBundle.bundle_id)
                                .where(ReceivedBundle.file_sha256 == sha))
-        trust = trust_mapping(session)
     if known is not None:
         raise _Rejected(Message("office.reject.replay", {"file": path.name, "bundle": known}))
-    verdict = verify_bundle(path, trust)
     if not verdict.ok or verdict.manifest is None:
         raise _Rejected(verdict.message, verdict.details)
     manifest = verdict.manifest
@@ -254,14 +227,12 @@ def _try_merge(db: OfficeDatabase, path: Path, position: int, batch: BatchReport
                                        else profile.unit_code):
         raise _Rejected(Message("office.reject.outside_office", {
             "file": path.name, "unit": report.unit_code, "office": profile.unit_code}))
-    try:
-        contents = read_bundle(path)
-    except BundleError as exc:
-        raise _Rejected(exc.message) from exc
-    _check_townships(contents, report.unit_code, path)
+    if intake.undecodable is not None:
+        raise _Rejected(intake.undecodable)
+    _check_townships(intake.organizations, report.unit_code, path)
     try:
         with db.transaction() as session:
-            merger = _Merger(session, form, contents, key_id, now)
+            merger = _Merger(session, intake, report.bundle_id, report.unit_code, key_id, now)
             report.counts = merger.run()
             session.add(ReceivedBundle(
                 bundle_id=report.bundle_id, file_sha256=sha, key_id=key_id,
@@ -282,9 +253,10 @@ def _try_merge(db: OfficeDatabase, path: Path, position: int, batch: BatchReport
     return report
 
 
-def _check_townships(contents: BundleContents, unit_code: str, path: Path) -> None:
+def _check_townships(organizations: Sequence[PreparedOrganization], unit_code: str,
+                     path: Path) -> None:
     """A township reports its own organizations, a county its townships'."""
-    for n, org in enumerate(contents.organizations, 3):
+    for n, org in enumerate(organizations, 3):
         if not org.township_code.startswith(unit_code):
             raise _Rejected(Message("office.reject.foreign_organization", {
                 "file": path.name, "row": n, "name": org.name,
@@ -311,13 +283,13 @@ def _bulk_insert(model: type[MergedOrganization] | type[MergedVisit]) -> Any:
 class _Merger:
     """One bundle's records against the stored ones, in bulk."""
 
-    def __init__(self, session: Session, form: FormDefinition, contents: BundleContents,
+    def __init__(self, session: Session, intake: Intake, bundle_id: str, unit_code: str,
                  key_id: str, now: dt.datetime) -> None:
         self.session = session
-        self.form = form
-        self.contents = contents
-        self.key_id = key_id
-        self.bundle_id = str(contents.manifest["bundle_id"])
+        self.intake = intake
+        self.unit_code = unit_code
+        self.provenance = {"source_bundle": bundle_id, "source_key": key_id,
+                           "imported_at": now}
         self.now = now
         self.counts: Counter[str] = Counter()
 
@@ -327,24 +299,17 @@ class _Merger:
         sync_group_conflicts(self.session, touched, self.now)
         return self.counts
 
-    def _provenance(self) -> dict[str, Any]:
-        return {"source_bundle": self.bundle_id, "source_key": self.key_id,
-                "imported_at": self.now}
-
     # -- organizations ------------------------------------------------------------------
 
     def _organizations(self) -> list[GroupKey]:
-        orgs = self.contents.organizations
+        orgs = self.intake.organizations
         stored = self._load(MergedOrganization, [o.id for o in orgs])
         inserts, updates = [], []
         touched: list[GroupKey] = []
         for org in orgs:
-            digest = organization_hash(org)
+            digest = org.content_hash
             have = stored.get(org.id)
-            values = {**{k: getattr(org, k) for k in _ORG_FIELDS}, "id": org.id,
-                      "created_at": org.created_at, "updated_at": org.updated_at,
-                      "content_hash": digest, "name_key": name_key(org.name),
-                      **self._provenance()}
+            values = {**org._asdict(), **self.provenance}
             if have is None:
                 inserts.append(values)
                 outcome: Outcome = "new"
@@ -358,7 +323,7 @@ class _Merger:
                 outcome = "superseded"
             self.counts[outcome] += 1
             if outcome in ("new", "updated"):
-                touched.append(GroupKey(org.township_code, values["name_key"], org.uscc))
+                touched.append(GroupKey(org.township_code, org.name_key, org.uscc))
         if inserts:
             self.session.execute(_bulk_insert(MergedOrganization), inserts)
         if updates:  # duplicate_of is the office's decision: an update keeps it
@@ -368,24 +333,21 @@ class _Merger:
     # -- visits -------------------------------------------------------------------------
 
     def _visits(self) -> None:
-        records = [*self.contents.visits, *self.contents.tombstones]
-        stored = self._load(MergedVisit, [r.visit_id for r in records])
-        townships = {o.id: o.township_code for o in self.contents.organizations}
-        missing = [r.organization_id for r in records if r.organization_id not in townships]
+        visits = self.intake.visits
+        stored = self._load(MergedVisit, [v.id for v in visits])
+        townships = {o.id: o.township_code for o in self.intake.organizations}
+        missing = {v.organization_id for v in visits} - townships.keys()
         if missing:
             townships.update(dict(self.session.execute(
                 select(MergedOrganization.id, MergedOrganization.township_code)
-                .where(MergedOrganization.id.in_(sorted(set(missing))))).all()))
-        default_township = str(self.contents.manifest["producer"]["unit_code"])
+                .where(MergedOrganization.id.in_(sorted(missing)))).all()))
         inserts, updates = [], []
         overtaken: list[tuple[str, int]] = []
-        for record in records:
-            answers_json = canonical_json(record.answers)
-            digest = visit_hash(record, answers_json)
-            have = stored.get(record.visit_id)
-            values = self._visit_values(record, answers_json, digest,
-                                        townships.get(record.organization_id, default_township))
-            outcome = self._decide(record, digest, have, values)
+        for visit in visits:
+            have = stored.get(visit.id)
+            values = {**visit.columns(), "pinned": False, **self.provenance,
+                      "township_code": townships.get(visit.organization_id, self.unit_code)}
+            outcome = self._decide(visit, have, values)
             self.counts[outcome] += 1
             if outcome == "new":
                 inserts.append(values)
@@ -393,29 +355,16 @@ class _Merger:
                 values.pop("_wins", None)
                 updates.append(values)
                 if outcome == "updated" and have is not None:
-                    overtaken.append((record.visit_id, have.revision))
+                    overtaken.append((visit.id, have.revision))
         if inserts:
             self.session.execute(_bulk_insert(MergedVisit), inserts)
         if updates:
             self.session.execute(update(MergedVisit), updates)
             drop_overtaken_visit_conflicts(self.session, overtaken)
 
-    def _visit_values(self, record: VisitRecord, answers_json: str, digest: str,
-                      township: str) -> dict[str, Any]:
-        facts = {} if record.is_tombstone else vars(extract_facts(self.form, record.answers))
-        return {
-            "id": record.visit_id, "organization_id": record.organization_id,
-            "township_code": township, "revision": record.revision, "status": record.status,
-            "form_id": record.form_id, "form_version": record.form_version,
-            "officer": record.officer, "created_at": record.created_at,
-            "updated_at": record.updated_at, "deleted_at": record.deleted_at,
-            "deleted_reason": record.deleted_reason,
-            "answers_json": answers_json, "content_hash": digest,
-            "pinned": False, **_NO_FACTS, **facts, **self._provenance(),
-        }
-
-    def _decide(self, record: VisitRecord, digest: str, have: MergedVisit | None,
+    def _decide(self, record: PreparedVisit, have: MergedVisit | None,
                 values: dict[str, Any]) -> Outcome:
+        digest = record.content_hash
         if have is None:
             return "new"
         if have.deleted_at is not None:

@@ -159,7 +159,6 @@ class MergedVisit(OfficeBase):
     """A visit at the highest revision seen (or its tombstone), with its facts."""
 
     __tablename__ = "merged_visit"
-    __table_args__ = (Index("ix_mvisit_org_date", "organization_id", "visit_date"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     organization_id: Mapped[str] = mapped_column(String(36))

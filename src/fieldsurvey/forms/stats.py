@@ -36,19 +36,28 @@ _DATES = {"visit_date", "union_setup_date", "next_visit_date"}
 _INTS = {"staff_total", "staff_women", "union_members", "union_members_women"}
 
 
+class FactError(ValueError):
+    """An answer the statistics need does not have its question's type."""
+
+
 def extract_facts(form: FormDefinition, answers: Mapping[str, Any]) -> VisitFacts:
-    """Facts from finalized-style answers (non-relevant answers already pruned)."""
+    """Facts from finalized-style answers (non-relevant answers already pruned);
+    :class:`FactError` names the question whose answer does not fit."""
     values: dict[str, Any] = {}
     for key, name in form.stat_fields().items():
         raw = answers.get(name)
         if raw in (None, "", []):
             continue
-        if key in _DATES:
-            values[key] = dt.date.fromisoformat(str(raw)[:10])
-        elif key in _INTS:
-            values[key] = int(raw)
-        elif isinstance(raw, list):
-            values[key] = " ".join(sorted(raw))
-        else:
-            values[key] = str(raw)
+        try:
+            if key in _DATES:
+                values[key] = dt.date.fromisoformat(str(raw)[:10])
+            elif key in _INTS:
+                values[key] = int(raw)
+            elif isinstance(raw, list):
+                values[key] = " ".join(sorted(raw))
+            else:
+                values[key] = str(raw)
+        except (ValueError, TypeError) as exc:
+            kind = "a date" if key in _DATES else "a whole number" if key in _INTS else "text"
+            raise FactError(f"{name}: {raw!r} is not {kind}") from exc
     return VisitFacts(**values)

@@ -10,7 +10,7 @@ half-changed schema behind.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,24 +38,27 @@ class StoreError(Exception):
         self.message = message
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module doc)
-    cursor = dbapi_connection.cursor()
-    try:
-        for pragma in PRAGMAS:
-            cursor.execute(pragma)
-    finally:
-        cursor.close()
+def _pragmas(extra: Sequence[str]) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module doc)
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in (*PRAGMAS, *extra):
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+    return on_connect
 
 
 def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def sqlite_engine(path: Path) -> Engine:
-    """An engine on a SQLite file with the safety pragmas on every connection."""
+def sqlite_engine(path: Path, extra_pragmas: Sequence[str] = ()) -> Engine:
+    """An engine on a SQLite file with the safety pragmas (and ``extra_pragmas``) on every
+    connection."""
     engine = create_engine(f"sqlite:///{path}", future=True)
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _pragmas(extra_pragmas))
     event.listen(engine, "begin", _on_begin)
     return engine
 
