@@ -79,7 +79,7 @@ def test_a_corrupt_shipped_form_fails_its_step_and_skips_what_needs_it(
     assert f"✗ {label('form')}: " in out
     for name in ("store", "identity"):  # independent of the form: still run, still pass
         assert f"✓ {label(name)}: " in out
-    for name in ("draft", "finalize", "print", "export", "verify"):
+    for name in ("draft", "finalize", "print", "export", "verify", "merge"):
         assert render("selfcheck.line_skipped", "en", step=label(name)) in out
     assert render("selfcheck.failed", "en", count=1, steps=label("form")) in out
 

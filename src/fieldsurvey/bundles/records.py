@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -40,8 +40,9 @@ class VisitRecord:
         return self.deleted_at is not None
 
 
-@dataclass(frozen=True)
-class OrganizationRecord:
+class OrganizationRecord(NamedTuple):
+    """A register row. A named tuple: the county's merge passes many between processes."""
+
     id: str
     name: str
     uscc: str | None

@@ -4,8 +4,10 @@ Support staff run it on an officer's laptop, and the Linux build runs it as the
 smoke test of the frozen artefact, so it exercises the same code the app uses:
 the shipped form loads; a store opens and migrates; an organization and a visit
 are created, saved as a draft and finalized; the visit's record prints to PDF;
-a signed bundle is exported and verifies as valid. One line per step, then a
-verdict; the exit code is 0 only if every step passed.
+a signed bundle is exported, verifies as valid and merges into a county database
+(read by the merge's worker process, which in the frozen app is the program
+started again). One line per step, then a verdict; the exit code is 0 only if
+every step passed.
 
 It never touches the officer's data. By default it works in a new temporary
 folder, removed afterwards unless ``keep``. ``--data-dir`` names another place
@@ -54,6 +56,7 @@ OFFICER = {"name": "自检", "phone": "13912345678", "township_code": "421202001
 #: Fixed, so a failure seen in the field can be reproduced with the same answers.
 SEED = 20261121
 RECORD_PDF = "selfcheck-record.pdf"
+OFFICE_DB = "selfcheck-office.sqlite3"
 
 # Steps in order, each with the steps whose results it needs: a step whose inputs
 # failed is reported as skipped, so the first ✗ is the one to look at.
@@ -66,6 +69,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("print", ("finalize",)),
     ("export", ("finalize", "identity")),
     ("verify", ("export",)),
+    ("merge", ("verify",)),
 )
 
 
@@ -181,6 +185,38 @@ class _Check:
                 "kind": verdict.kind, "message": verdict.message,
                 "details": "; ".join(verdict.details[:3])}))
         return Message("selfcheck.verify_ok", {"message": verdict.message})
+
+    def step_merge(self) -> Message:
+        import os
+
+        from fieldsurvey.county.db import open_office
+        from fieldsurvey.county.intake import taken_in
+        from fieldsurvey.county.merge import merge_bundles
+        from fieldsurvey.county.office import OfficeProfile, save_office_profile
+        from fieldsurvey.county.trust import add_identity, trust_mapping
+
+        assert self.bundle is not None and self.signer is not None and self.form is not None
+        profile = OfficeProfile("county", OFFICER["county_code"], OFFICER["county_name"])
+        office = open_office(self.paths.root / OFFICE_DB)
+        try:
+            with office.transaction() as session:
+                save_office_profile(session, profile)
+                add_identity(session, self.signer.public, by=OFFICER["name"])
+                trust = trust_mapping(session)
+            # A large merge reads the bundles in a worker process, and in the frozen app
+            # that is this program started again: it must work there too.
+            [intake] = taken_in([self.bundle.path], trust, self.form, worker=True)
+            if intake.taken_by == os.getpid():
+                raise SelfCheckFailed(Message("selfcheck.no_worker"))
+            report = merge_bundles(office, [self.bundle.path], form=self.form,
+                                   profile=profile, by=OFFICER["name"])
+        finally:
+            office.close()
+        [merged] = report.files
+        if not merged.imported:
+            raise SelfCheckFailed(Message("selfcheck.not_merged", {
+                "reason": merged.reason or "-"}))
+        return Message("selfcheck.merge_ok", {"new": merged.counts["new"]})
 
 
 class SelfCheckFailed(Exception):

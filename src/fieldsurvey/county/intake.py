@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Generator, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -88,22 +89,14 @@ class PreparedVisit(NamedTuple):
 
 
 class PreparedOrganization(NamedTuple):
-    """An organization's ``merged_organization`` columns, but for its provenance."""
-
-    id: str
-    name: str
-    uscc: str | None
-    reg_type: str | None
-    field: str | None
-    supervisor: str | None
-    address: str | None
-    legal_rep: str | None
-    phone: str | None
-    township_code: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    record: OrganizationRecord
     content_hash: str
     name_key: str
+
+    def columns(self) -> dict[str, Any]:
+        """The ``merged_organization`` columns it fills, but for its provenance."""
+        return {**self.record._asdict(), "content_hash": self.content_hash,
+                "name_key": self.name_key}
 
 
 @dataclass
@@ -122,6 +115,7 @@ class Intake:
     undecodable: Message | None = None
     visits: list[PreparedVisit] = field(default_factory=list)  # tombstones included
     organizations: list[PreparedOrganization] = field(default_factory=list)
+    taken_by: int = field(default_factory=os.getpid, compare=False)  # which process
 
 
 def take_in(path: Path, trust: Mapping[str, TrustedKey], form: FormDefinition) -> Intake:
@@ -149,15 +143,10 @@ def take_in(path: Path, trust: Mapping[str, TrustedKey], form: FormDefinition) -
     except BundleError as exc:
         intake.undecodable = exc.message
         return intake
-    intake.organizations = [_prepare_organization(org) for org in contents.organizations]
+    intake.organizations = [
+        PreparedOrganization(org, organization_hash(org), name_key(org.name))
+        for org in contents.organizations]
     return intake
-
-
-def _prepare_organization(org: OrganizationRecord) -> PreparedOrganization:
-    return PreparedOrganization(
-        org.id, org.name, org.uscc, org.reg_type, org.field, org.supervisor, org.address,
-        org.legal_rep, org.phone, org.township_code, org.created_at, org.updated_at,
-        organization_hash(org), name_key(org.name))
 
 
 def _fact_values(facts: VisitFacts) -> tuple[Any, ...]:

@@ -256,7 +256,7 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
 def _check_townships(organizations: Sequence[PreparedOrganization], unit_code: str,
                      path: Path) -> None:
     """A township reports its own organizations, a county its townships'."""
-    for n, org in enumerate(organizations, 3):
+    for n, org in enumerate((o.record for o in organizations), 3):
         if not org.township_code.startswith(unit_code):
             raise _Rejected(Message("office.reject.foreign_organization", {
                 "file": path.name, "row": n, "name": org.name,
@@ -303,13 +303,13 @@ class _Merger:
 
     def _organizations(self) -> list[GroupKey]:
         orgs = self.intake.organizations
-        stored = self._load(MergedOrganization, [o.id for o in orgs])
+        stored = self._load(MergedOrganization, [o.record.id for o in orgs])
         inserts, updates = [], []
         touched: list[GroupKey] = []
-        for org in orgs:
-            digest = org.content_hash
+        for prepared in orgs:
+            org, digest = prepared.record, prepared.content_hash
             have = stored.get(org.id)
-            values = {**org._asdict(), **self.provenance}
+            values = {**prepared.columns(), **self.provenance}
             if have is None:
                 inserts.append(values)
                 outcome: Outcome = "new"
@@ -323,7 +323,7 @@ class _Merger:
                 outcome = "superseded"
             self.counts[outcome] += 1
             if outcome in ("new", "updated"):
-                touched.append(GroupKey(org.township_code, org.name_key, org.uscc))
+                touched.append(GroupKey(org.township_code, prepared.name_key, org.uscc))
         if inserts:
             self.session.execute(_bulk_insert(MergedOrganization), inserts)
         if updates:  # duplicate_of is the office's decision: an update keeps it
@@ -335,7 +335,7 @@ class _Merger:
     def _visits(self) -> None:
         visits = self.intake.visits
         stored = self._load(MergedVisit, [v.id for v in visits])
-        townships = {o.id: o.township_code for o in self.intake.organizations}
+        townships = {o.record.id: o.record.township_code for o in self.intake.organizations}
         missing = {v.organization_id for v in visits} - townships.keys()
         if missing:
             townships.update(dict(self.session.execute(
