@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,3 +101,15 @@ def make_office(db: OfficeDatabase, profile: OfficeProfile = COUNTY,
         for holder in trusted:
             add_identity(session, holder.public, by="测试", now=NOW)
     return db
+
+
+def tampered(bundle: Path, name: str = "tampered.xlsx") -> Path:
+    """A copy of ``bundle`` with one cell of its data changed after signing."""
+    target = bundle.with_name(name)
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<v>1</v>", b"<v>2</v>", 1)
+            out.writestr(info.filename, data)
+    return target

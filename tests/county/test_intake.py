@@ -5,11 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import zipfile
 from pathlib import Path
 
 import pytest
-from office_helpers import Township
+from office_helpers import Township, tampered
 from sqlalchemy import text
 
 from fieldsurvey.bundles import TrustedKey, trust_list
@@ -25,14 +24,8 @@ def files(tmp_path_factory: pytest.TempPathFactory,
     a = Township(folder / "a", "421202001", "温泉街道", shipped_form).populate(12, 21)
     b = Township(folder / "b", "421202002", "浮山街道", shipped_form).populate(9, 22)
     good = [a.export(), b.export(), a.export()]
-    tampered = folder / "tampered.xlsx"
-    with zipfile.ZipFile(good[1]) as src, zipfile.ZipFile(tampered, "w") as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet2.xml":
-                data = data.replace(b"<v>1</v>", b"<v>2</v>", 1)
-            out.writestr(info.filename, data)
-    return [good[0], tampered, good[1], folder / "gone.xlsx", good[2]], \
+    bad = tampered(good[1])
+    return [good[0], bad, good[1], folder / "gone.xlsx", good[2]], \
         trust_list([a.signer.public, b.signer.public])
 
 

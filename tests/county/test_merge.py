@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from office_helpers import COUNTY, NOW, KeyHolder, Township, make_office
+from office_helpers import COUNTY, NOW, KeyHolder, Township, make_office, tampered
 from sqlalchemy import select, text
 
 from fieldsurvey.county import intake
@@ -88,18 +88,6 @@ def test_the_same_bundle_twice_is_refused_and_changes_nothing(
     assert "已经导入过" in json.loads(lines[1].reason_json or "{}")["zh"]
 
 
-def _tampered(bundle: Path) -> Path:
-    import zipfile
-    target = bundle.with_name("tampered.xlsx")
-    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet2.xml":
-                data = data.replace(b"<v>1</v>", b"<v>2</v>", 1)
-            out.writestr(info.filename, data)
-    return target
-
-
 def test_tampered_unknown_revoked_reused_and_future_bundles_change_nothing(
         office: OfficeDatabase, wenquan: Township, shipped_form: FormDefinition,
         tmp_path: Path) -> None:
@@ -110,7 +98,7 @@ def test_tampered_unknown_revoked_reused_and_future_bundles_change_nothing(
     # Same key, a number already used, different content: a forgery or a replay.
     reused = wenquan.export("reused.xlsx", sequence=1)
     future = wenquan.export("future.xlsx", now=NOW + dt.timedelta(days=3))
-    verdicts = merge(office, shipped_form, _tampered(wenquan.export()), stranger.export(),
+    verdicts = merge(office, shipped_form, tampered(wenquan.export()), stranger.export(),
                      reused, future)
     assert [(ok, code) for ok, code, _ in verdicts] == [
         (False, "bundle.verdict.tampered"), (False, "bundle.verdict.unknown_signer"),

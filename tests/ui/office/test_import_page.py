@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "county"))
-from office_helpers import COUNTY, Township, make_office
+from office_helpers import COUNTY, Township, make_office, tampered
 
 from fieldsurvey.bundles import verify_bundle
 from fieldsurvey.county.models import BatchFile, ImportBatch
@@ -53,18 +52,6 @@ def page(qtbot: QtBot, ctx: OfficeContext) -> ImportPage:
     widget.show()
     widget.refresh()
     return widget
-
-
-def tampered(bundle: Path) -> Path:
-    """The bundle with one cell of its data changed after signing."""
-    target = bundle.with_name("tampered.xlsx")
-    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet2.xml":
-                data = data.replace(b"<v>1</v>", b"<v>2</v>", 1)
-            out.writestr(info.filename, data)
-    return target
 
 
 def drop(page: ImportPage, paths: list[Path]) -> None:
