@@ -7,7 +7,6 @@ one ``--db`` names, a SQLite file or a ``postgresql://`` URL.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -29,27 +28,18 @@ from fieldsurvey.county.office import (
     office_target,
     save_office_profile,
     set_office_target,
+    staff_name,
 )
 from fieldsurvey.county.report import batch_lines, totals, write_batch_report
 from fieldsurvey.county.rollup import export_office_bundle
 from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.identity.keys import IdentityError, identity_exists, load_public
+from fieldsurvey.identity.keys import IdentityError
 from fieldsurvey.messages import render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.progress import Cancelled
 from fieldsurvey.resources import forms_dir
 from fieldsurvey.store.db import StoreError
-
-
-def staff_name(paths: DataPaths) -> str:
-    """Who works here: the name on this PC's key, else the login name."""
-    if identity_exists(paths.keys):
-        try:
-            return load_public(paths.keys).name
-        except IdentityError:
-            pass
-    return getpass.getuser()
 
 
 def _fail(lang: str, message: Any, code: int = 1) -> int:

@@ -14,17 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import StoreError, sqlite_engine
-from fieldsurvey.store.migrate import alembic_config, backup_database
+from fieldsurvey.store.migrate import migrate_to_head
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # A merge commits some 6 MB of pages a bundle (500 visits), most of them index pages
@@ -85,32 +82,7 @@ def open_office(target: str | Path, *, backups: Path | None = None) -> OfficeDat
     """
     engine, path = _engine(target)
     shown = engine.url.render_as_string(hide_password=True)
-    config = alembic_config(MIGRATIONS)
-    scripts = ScriptDirectory.from_config(config)
-    existed = path is not None and path.exists() and path.stat().st_size > 0
-    try:
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise StoreError(Message("office.unreachable", {
-            "url": shown, "detail": str(exc.orig if hasattr(exc, "orig") else exc)})) from exc
-    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
-        engine.dispose()
-        raise StoreError(Message("store.newer_schema", {"path": shown, "revision": current}))
-    if current != scripts.get_current_head():
-        backup = None
-        try:
-            if existed and path is not None:
-                backup = backup_database(path, backups or path.parent / "backups",
-                                         current or "empty")
-            with engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
-        except Exception as exc:
-            engine.dispose()
-            raise StoreError(Message("store.migration_failed", {
-                "path": shown, "detail": f"{type(exc).__name__}: {exc}",
-                "backup": str(backup) if backup else "-",
-            })) from exc
+    migrate_to_head(engine, MIGRATIONS, shown=shown, file=path, backups=backups,
+                    unreachable=lambda exc: Message("office.unreachable", {
+                        "url": shown, "detail": str(getattr(exc, "orig", None) or exc)}))
     return OfficeDatabase(shown, engine, sessionmaker(engine, expire_on_commit=False))

@@ -8,6 +8,7 @@ choice, kept in the folder's ``office.json`` (see :func:`office_target`).
 from __future__ import annotations
 
 import dataclasses
+import getpass
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from fieldsurvey.atomic import write_file_atomically
 from fieldsurvey.county.models import OfficeSetting
 from fieldsurvey.domain.division import normalize_division_code, validate_division_code
 from fieldsurvey.domain.findings import has_errors
+from fieldsurvey.identity.keys import IdentityError, identity_exists, load_public
 from fieldsurvey.messages import LANGUAGES, Message
 from fieldsurvey.paths import DataPaths
 
@@ -129,3 +131,16 @@ def set_office_target(paths: DataPaths, target: str) -> None:
     """Make this data folder an office's, using ``target`` (a file or a database URL)."""
     data = json.dumps({"db": target}, ensure_ascii=False, indent=2).encode("utf-8")
     write_file_atomically(_config_file(paths), data)
+
+
+def staff_name(paths: DataPaths) -> str:
+    """Who works at this PC: the name on the office key, else the operating-system user."""
+    if identity_exists(paths.keys):
+        try:
+            return load_public(paths.keys).name
+        except IdentityError:
+            pass
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "-"

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
@@ -69,33 +71,47 @@ def open_database(
     Raises :class:`StoreError` if the file is not a database, comes from a newer
     fieldsurvey, or a migration fails; the file is then unchanged.
     """
-    existed = path.exists() and path.stat().st_size > 0
     engine = sqlite_engine(path)
+    migrate_to_head(engine, script_location, shown=str(path), file=path, backups=backups,
+                    unreachable=lambda _exc: Message("store.not_a_database", {"path": str(path)}))
+    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def migrate_to_head(engine: Engine, script_location: Path, *, shown: str, file: Path | None,
+                    backups: Path | None,
+                    unreachable: Callable[[SQLAlchemyError], Message]) -> None:
+    """Bring the database behind ``engine`` to the head of ``script_location``.
+
+    A SQLite ``file`` that already held data is backed up first (into ``backups``,
+    by default a ``backups`` folder beside it); other backends upgrade in one
+    transaction. On any failure the engine is disposed and :class:`StoreError`
+    says why (``unreachable`` words a failed first connection; ``shown`` names the
+    database); the database is then unchanged.
+    """
+    existed = file is not None and file.exists() and file.stat().st_size > 0
     config = alembic_config(script_location)
     scripts = ScriptDirectory.from_config(config)
-    head = scripts.get_current_head()
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise StoreError(Message("store.not_a_database", {"path": str(path)})) from exc
+        raise StoreError(unreachable(exc)) from exc
     if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
         engine.dispose()
-        raise StoreError(Message("store.newer_schema", {"path": str(path), "revision": current}))
-    if current != head:
-        backup = None
-        try:
-            if existed:
-                folder = backups or path.parent / "backups"
-                backup = backup_database(path, folder, current or "empty")
-            with engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
-        except Exception as exc:
-            engine.dispose()
-            raise StoreError(Message("store.migration_failed", {
-                "path": str(path), "detail": f"{type(exc).__name__}: {exc}",
-                "backup": str(backup) if backup else "-",
-            })) from exc
-    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
+        raise StoreError(Message("store.newer_schema", {"path": shown, "revision": current}))
+    if current == scripts.get_current_head():
+        return
+    backup = None
+    try:
+        if existed and file is not None:
+            backup = backup_database(file, backups or file.parent / "backups", current or "empty")
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except Exception as exc:
+        engine.dispose()
+        raise StoreError(Message("store.migration_failed", {
+            "path": shown, "detail": f"{type(exc).__name__}: {exc}",
+            "backup": str(backup) if backup else "-",
+        })) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,6 @@ from fieldsurvey.store import Database, open_store
 from fieldsurvey.store.profile import OfficerProfile, save_profile
 from fieldsurvey.ui import app as app_module
 from fieldsurvey.ui.mode_dialog import ModeDialog, startup_mode
-from fieldsurvey.ui.office import launch
 from fieldsurvey.ui.office.launch import open_office_context
 from fieldsurvey.ui.office.setup import OfficeSetupDialog
 from fieldsurvey.ui.office.window import OfficeWindow
@@ -269,7 +269,7 @@ def test_a_saved_office_opens_with_its_language_and_staff(
     database.close()
     set_office_target(paths, str(target))
     monkeypatch.setattr(OfficeSetupDialog, "exec", lambda self: pytest.fail("asked again"))
-    monkeypatch.setattr(launch.getpass, "getuser", lambda: "limin")
+    monkeypatch.setattr(getpass, "getuser", lambda: "limin")
     ctx = open_office_context("zh", paths)
     assert not isinstance(ctx, int)
     try:

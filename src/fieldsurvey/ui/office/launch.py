@@ -3,15 +3,17 @@ then show the office window (rebuilt on a language switch, as the officer's is).
 
 from __future__ import annotations
 
-import getpass
-
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from fieldsurvey.commands.bundle import SHIPPED_FORM
 from fieldsurvey.county.db import OfficeDatabase, open_office
-from fieldsurvey.county.office import OfficeRole, load_office_profile, office_target
+from fieldsurvey.county.office import (
+    OfficeRole,
+    load_office_profile,
+    office_target,
+    staff_name,
+)
 from fieldsurvey.forms.loader import FormLoadError, load_form
-from fieldsurvey.identity.keys import IdentityError, identity_exists, load_public
 from fieldsurvey.messages import render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.resources import forms_dir
@@ -20,19 +22,6 @@ from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.setup import OfficeSetupDialog
 from fieldsurvey.ui.office.window import OfficeWindow
 from fieldsurvey.ui.relaunch import show_rebuilding
-
-
-def staff_name(paths: DataPaths) -> str:
-    """Who works at this PC: the name on the office key, else the operating-system user."""
-    if identity_exists(paths.keys):
-        try:
-            return load_public(paths.keys).name
-        except IdentityError:
-            pass
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name in the environment or the password database
-        return "-"
 
 
 def _fail(lang: str, text: str) -> int:
