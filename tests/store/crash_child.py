@@ -39,7 +39,10 @@ def main(db_path: str, seed: int) -> None:
                 finalize(s, visit_id, form, answers)
                 reopen(s, visit_id)
                 save_draft(s, visit_id, form, {**answers, "members": 6})
-        print("committed", visit_id, flush=True)
+        # One write per line: with PYTHONUNBUFFERED each print() piece is its own
+        # write(), and a kill between them would leave "committed " without the id.
+        sys.stdout.write(f"committed {visit_id}\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ KILLS = 50
 
 
 def committed_ids(output: str) -> list[str]:
-    return [line.split()[1] for line in output.splitlines() if line.startswith("committed ")]
+    """Ids of complete ``committed <id>`` lines; a kill may cut the last line short."""
+    complete = output[: output.rfind("\n") + 1]
+    return [line.split()[1] for line in complete.splitlines() if line.startswith("committed ")]
 
 
 @pytest.mark.slow
