@@ -14,6 +14,7 @@ import pytest
 from bundle_helpers import SHEET_PARTS, FakeSigner, part, rewrite, rows_of
 from python_calamine import CalamineWorkbook
 
+from fieldsurvey import clock
 from fieldsurvey.bundles import (
     BundleError,
     ExportSummary,
@@ -133,7 +134,7 @@ def test_a_manifest_edited_after_signing_is_tampered(bundle: Path, signer: FakeS
 
 
 def test_a_key_revoked_before_the_bundle_was_made(bundle: Path, signer: FakeSigner) -> None:
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     revoked = verify_bundle(bundle, signer.trust(revoked_from=now - dt.timedelta(days=1)))
     assert revoked.kind == "revoked"
     assert revoked.message.code == "bundle.verdict.revoked"

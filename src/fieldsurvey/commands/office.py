@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from fieldsurvey import clock
 from fieldsurvey.bundles import BundleError
 from fieldsurvey.commands.bundle import SHIPPED_FORM, month_bounds
 from fieldsurvey.commands.identity import unlock_identity
@@ -246,7 +247,7 @@ def _show_conflict(view: conflict_store.ConflictView, form: FormDefinition, lang
 def rollup_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str | None,
                    out: str | None) -> int:
     try:
-        start, end = month_bounds(month, dt.datetime.now().astimezone().date())
+        start, end = month_bounds(month, clock.today())
     except ValueError:
         return _fail(lang, render("cli.bad_month", lang, month=month), 2)
     form = load_form(forms_dir() / SHIPPED_FORM)

@@ -20,14 +20,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from fieldsurvey import clock
 from fieldsurvey.atomic import write_atomically
+from fieldsurvey.cases.month_end import RATES
+from fieldsurvey.cases.rates import EXCEL_RATE_FORMAT, rate_value
 from fieldsurvey.county.stats import (
     COLUMN_GROUPS,
     COLUMNS,
-    RATES,
     MonthlyTable,
     area_header,
-    floored_rate,
+    footnotes,
     heading_parts,
     row_labels,
     signature_labels,
@@ -48,7 +50,6 @@ SHADE = PatternFill("solid", fgColor="EDEDED")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-RATE_FORMAT = "0.0%"
 COUNT_FORMAT = "0"
 
 
@@ -65,7 +66,7 @@ def write_table_xlsx(table: MonthlyTable, path: Path, lang: str,
     :class:`~fieldsurvey.progress.Cancelled` or :class:`OSError`; no file is left then.
     """
     progress = progress or NullProgress()
-    filled_on = filled_on or dt.datetime.now().astimezone().date()
+    filled_on = filled_on or clock.today()
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -93,9 +94,10 @@ def write_table_xlsx(table: MonthlyTable, path: Path, lang: str,
         for offset, key in enumerate(COLUMNS):
             cell = sheet.cell(row_no, FIRST_FIGURE_COLUMN + offset)
             if key in RATES:
-                rate = floored_rate(*row.figures.rate_parts(key))
+                # The exact ratio; the cell format shows it as rate_text does.
+                rate = rate_value(*row.figures.rate_parts(key))
                 cell.value = rate if rate is not None else render("office_stats.no_rate", lang)
-                cell.number_format = RATE_FORMAT
+                cell.number_format = EXCEL_RATE_FORMAT
             else:
                 cell.value = row.figures.value(key)
                 cell.number_format = COUNT_FORMAT
@@ -110,10 +112,10 @@ def write_table_xlsx(table: MonthlyTable, path: Path, lang: str,
     notes_row = row_no + 1
     sheet.merge_cells(start_row=notes_row, start_column=1, end_row=notes_row,
                       end_column=last_col)
-    cell = sheet.cell(notes_row, 1, render("office_stats.notes", lang))
+    cell = sheet.cell(notes_row, 1, footnotes(table, lang))
     cell.font = _font(9)
     cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-    sheet.row_dimensions[notes_row].height = 66
+    sheet.row_dimensions[notes_row].height = 130  # eight rules and the provenance line
     _spread(sheet, notes_row + 2, last_col, signature_labels(lang), ("left",) * 3)
     _page_setup(sheet, last_col)
     progress.report(len(rows), len(rows), stage)

@@ -20,6 +20,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldsurvey import clock
 from fieldsurvey.atomic import write_file_atomically
 from fieldsurvey.bundles.trust import Signer, TrustedKey
 from fieldsurvey.canonical import canonical_json
@@ -44,7 +45,7 @@ TRUST_SUFFIX: Final = ".fstrust.json"
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def add_identity(session: Session, public: PublicIdentity, *, by: str,

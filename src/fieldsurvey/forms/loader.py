@@ -8,6 +8,7 @@ every problem must name the sheet, row and column an author has to fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -54,7 +55,8 @@ EXPRESSION_COLUMNS = (
     "relevant", "constraint", "calculation", "required", "read_only", "repeat_count",
     "choice_filter", "default", "fs_warning",
 )  # fmt: skip
-SETTINGS_COLUMNS = {"form_id", "version", "form_title", "default_language"}
+SETTINGS_COLUMNS = {"form_id", "version", "form_title", "default_language",
+                    "fs_campaign_start"}
 APPEARANCES = {"multiline", "minimal", "field-list"}
 CHOICE_MEDIA_COLUMNS = {"image", "audio", "video", "big-image", "media"}
 UNSUPPORTED_SHEETS = {"external_choices", "entities", "osm"}
@@ -157,6 +159,7 @@ class _Builder:
             if sheet.lower() in UNSUPPORTED_SHEETS:
                 self.check.add(sheet, None, None, "form.unsupported_sheet", name=sheet)
         settings = self._settings()
+        campaign_start = self._campaign_start(settings)
         self._read_choices()
         self._collect_names()
         root = self._survey_tree()
@@ -180,6 +183,7 @@ class _Builder:
             choices={k: tuple(v) for k, v in self.choices.items()},
             nodes=nodes,
             parents=parents,
+            campaign_start=campaign_start,
         )
 
     # -- sheets -------------------------------------------------------------
@@ -189,6 +193,17 @@ class _Builder:
             if _split_column(header)[0] not in SETTINGS_COLUMNS:
                 self.check.add("settings", 1, header, "form.unsupported_setting", name=header)
         return self.setting_rows[0].cells if self.setting_rows else {}
+
+    def _campaign_start(self, settings: dict[str, str]) -> dt.date | None:
+        text = str(settings.get("fs_campaign_start") or "").strip()
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            self.check.add("settings", 2, "fs_campaign_start", "form.bad_campaign_start",
+                           value=text)
+            return None
 
     def _read_choices(self) -> None:
         for header in self._headers("choices"):

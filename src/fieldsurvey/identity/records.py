@@ -20,6 +20,7 @@ from typing import Any, Final, Literal, get_args
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from fieldsurvey import clock
 from fieldsurvey.domain.division import Level, normalize_division_code, validate_division_code
 from fieldsurvey.domain.phone import normalize_phone, validate_phone
 from fieldsurvey.messages import Message
@@ -254,7 +255,7 @@ def unb64(value: object, length: int) -> bytes | None:
 
 def now() -> dt.datetime:
     """The current UTC time to the second, as records store it."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _parse_time(value: object) -> dt.datetime | None:

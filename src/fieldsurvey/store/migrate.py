@@ -8,7 +8,6 @@ exactly as it was (and the backup exists besides).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from fieldsurvey import clock
 from fieldsurvey.atomic import fsync_folder
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import Database, StoreError, sqlite_engine
@@ -44,7 +44,7 @@ def head_revision(script_location: Path = MIGRATIONS) -> str:
 def backup_database(path: Path, backups: Path, label: str) -> Path:
     """A consistent copy of ``path`` via the SQLite backup API, fsynced, then renamed."""
     backups.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"{path.stem}-{stamp}-{label}.sqlite3"
     partial = target.with_suffix(".partial")
     source = sqlite3.connect(path)
