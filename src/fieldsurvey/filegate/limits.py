@@ -36,12 +36,14 @@ MAX_TOKEN = 4 * 2**20
 # Excel counts cells that only carry formatting in the declared range, so a list
 # whose columns were bordered to the bottom honestly declares more than it holds;
 # calamine ignores the declaration, openpyxl (forms, through pyxform) iterates it.
-# 50,000 organizations in 8 columns is 400,000 cells; 2 million leaves room for
-# wide lists (40 columns) and long ones (200,000 rows of 10) and costs calamine
-# about 100 MB.
-REGISTER = Limits(file_bytes=64 * 2**20, total_bytes=256 * 2**20, part_bytes=200 * 2**20,
-                  ratio=100, parts=2_000, area=2_000_000,
-                  declared_area=16_000_000)
+# Memory is the binding constraint: calamine and the register's clean-up cost about
+# 5 bytes of RSS per byte of sheet XML (the 50,000-row register: 24 MB of XML, 230 MB
+# peak with the interpreter's 112 MB), and an empty range about 65 bytes a cell. So
+# the range is capped at 1.2 million cells (50,000 organizations in 24 columns, or
+# 100,000 in 12; 180 MB when empty), a sheet at 64 MiB of XML, and the ratio at 50
+# (Excel, WPS and openpyxl sheets deflate about 10:1).
+REGISTER = Limits(file_bytes=64 * 2**20, total_bytes=96 * 2**20, part_bytes=64 * 2**20,
+                  ratio=50, parts=2_000, area=1_200_000, declared_area=16_000_000)
 BUNDLE = Limits(file_bytes=2 * 2**30, total_bytes=2 * 2**30, part_bytes=2**30,
                 ratio=200, parts=10_000, area=2_000_000,
                 declared_area=64_000_000, sparse_area=64_000_000)

@@ -32,6 +32,15 @@ _CELL_TAG = re.compile(
     rb"""\s*(/?)>""")
 _CELL = re.compile(_P + rb"c(?=[\s/>])")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+# The fast path, for the cells every spreadsheet program writes: <c r="B7" ...>.
+# Each pattern starts with a literal, which the regex engine scans for quickly.
+_FAST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_FAST_EMPTY = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: [a-z]+="[0-9a-z]*")*/>')
+_NOT_CELL = re.compile(rb"<c[\w.:-]")  # <col>, <cfRule>, <c:...>: not a cell
+_PREFIXED_CELL = re.compile(rb"[\w.-]:c[\s/>]")
+#: Sheets that need the exact count (no r, another prefix, odd quoting) are rare and
+#: slower to scan; beyond this many bytes of them the file is refused.
+MAX_SLOW_BYTES = 48 * 2**20
 
 
 def column_number(letters: bytes | str) -> int:
@@ -61,21 +70,32 @@ def parse_range(ref: str) -> tuple[int, int]:
     return abs(r1 - r0) + 1, abs(c1 - c0) + 1
 
 
-class SheetScan:
-    """Feed a worksheet's XML chunk by chunk; :meth:`finish` checks the range."""
+class NeedsExact(Exception):
+    """The sheet is not written the usual way: scan it again from the start, exactly."""
 
-    def __init__(self, part: str, limits: Limits) -> None:
+
+class SheetScan:
+    """Feed a worksheet's XML chunk by chunk; :meth:`finish` checks the range.
+
+    By default only the usual spelling is accepted (every cell ``<c r="B7"``), which
+    the regex engine counts at memory speed; anything else raises
+    :class:`NeedsExact`, and the caller feeds the part again to an ``exact`` scan.
+    """
+
+    def __init__(self, part: str, limits: Limits, *, exact: bool = False) -> None:
         self.part = part
         self.limits = limits
         self.carry = b""
         self.max_row = 0          # largest row of a cell that holds something
         self.max_col = 0          # bound on the largest column of such a cell
-        self.loose = False        # some cell has no r: rows and columns are counted
+        self.loose = exact        # rows and cells are counted one by one
         self.row_r = 0            # largest explicit row number (counts once loose)
         self.rows_without_r = 0
         self.row_col = 0          # the open row: largest explicit column
         self.row_loose = 0        # the open row: cells without r
         self.cells = 0
+        self.slow_bytes = 0
+        self.in_data = False      # past <sheetData>, where <dimension> can no longer be
         self.declared: tuple[int, int] | None = None
 
     def feed(self, chunk: bytes) -> None:
@@ -90,30 +110,53 @@ class SheetScan:
             raise Refused("sheet_too_large", f"{self.part}: one tag or text over {MAX_TOKEN} bytes")
 
     def _scan(self, data: bytes) -> None:
-        if self.declared is None and (found := _DIMENSION.search(data)):
-            self.declared = parse_range(found.group(1).decode("ascii", "replace"))
-            self._check(*self.declared, "declares", self.limits.declared_area)
-        tags = _CELL_TAG.findall(data)
-        self.cells += len(tags)
-        if len(tags) != len(_CELL.findall(data)) or any(not d for _, d, _ in tags):
-            self.loose = True
+        if not self.in_data:
+            end = data.find(b"sheetData")
+            head = data if end < 0 else data[:end]
+            self.in_data = end >= 0
+            if self.declared is None and (found := _DIMENSION.search(head)):
+                self.declared = parse_range(found.group(1).decode("ascii", "replace"))
+                self._check(*self.declared, "declares", self.limits.declared_area)
+        if not self.loose:
+            self._fast(data)
         if self.loose:
+            self.slow_bytes += len(data)
+            if self.slow_bytes > MAX_SLOW_BYTES:
+                raise Refused("sheet_too_large", f"{self.part}: over {MAX_SLOW_BYTES:,} bytes "
+                              "of cells without references")
             self._by_row(data)
-        else:
-            # The common case: every cell says where it is.
-            full = {(c, d) for c, d, slash in tags if not slash}
-            if full:
-                self.max_row = max(self.max_row, *(_row_number(d) for _, d in full))
-                self.max_col = max(self.max_col, *(column_number(c) for c in {c for c, _ in full}))
         if self.max_row > EXCEL_ROWS or self.max_col > EXCEL_COLUMNS:
             raise Refused("sheet_too_large", f"{self.part}: a cell beyond row {EXCEL_ROWS:,} "
                           f"or column {EXCEL_COLUMNS:,}")
+
+    def _fast(self, data: bytes) -> None:
+        """Every cell written ``<c r="B7"``: the range from the references alone."""
+        refs = _FAST_REF.findall(data)
+        cells = data.count(b"<c") - len(_NOT_CELL.findall(data))
+        if cells != len(refs) or (b":c" in data and _PREFIXED_CELL.search(data)):
+            raise NeedsExact
+        self.cells += cells
+        if not refs:
+            return
+        letters, digits = zip(*refs, strict=True)
+        rows = max(map(int, set(digits)))
+        cols = max(map(column_number, set(letters)))
+        if max(rows, self.max_row) * max(cols, self.max_col) > self.limits.area:
+            # Past the bound with every cell: leave out those that only carry formatting
+            # (<c r="B9" s="1"/>), as calamine does.
+            empty = set(_FAST_EMPTY.findall(data))
+            full = [ref for ref in refs if ref not in empty]
+            rows = max((int(d) for _, d in full), default=0)
+            cols = max((column_number(c) for c in {c for c, _ in full}), default=0)
+        self.max_row = max(self.max_row, rows)
+        self.max_col = max(self.max_col, cols)
 
     def _by_row(self, data: bytes) -> None:
         """Cells without ``r``: count them row by row (the first piece continues the open row).
 
         Every cell and row counts here, empty or not: a bound, not the exact range.
         """
+        self.cells += len(_CELL.findall(data))
         rows = [_row_number(r) for r in _ROW_R.findall(data)]
         if rows:
             self.row_r = max(self.row_r, *rows)

@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException
 from fieldsurvey.filegate.errors import Reason, Refused
 from fieldsurvey.filegate.limits import RATIO_FLOOR, Limits
 from fieldsurvey.filegate.odsscan import OdsScan
-from fieldsurvey.filegate.sheetscan import SheetScan
+from fieldsurvey.filegate.sheetscan import NeedsExact, SheetScan
 
 CHUNK = 2**20
 _HEAD = 64 * 1024  # an XML prolog (where a DTD must be) longer than this is refused
@@ -200,8 +200,9 @@ def _scanner(name: str, limits: Limits) -> SheetScan | OdsScan | None:
     return None
 
 
-def scan(zf: zipfile.ZipFile, limits: Limits) -> ScanResult:
-    """Inflate every part once with caps: SHA-256 per part, sheet ranges, active content.
+def scan(zf: zipfile.ZipFile, limits: Limits, *, hashes: bool = True) -> ScanResult:
+    """Inflate every part once with caps: SHA-256 per part (unless ``hashes`` is false),
+    sheet ranges, DTDs and active content.
 
     Raises :class:`Refused` for a bomb, a sheet too large or a corrupt part;
     DTDs and active content are *returned*, as a bundle's verdict depends on where.
@@ -209,26 +210,14 @@ def scan(zf: zipfile.ZipFile, limits: Limits) -> ScanResult:
     result = ScanResult()
     budget = _Budget(limits)
     for info in zf.infolist():
-        digest = hashlib.sha256()
-        size = 0
-        head = b""
-        sheet = _scanner(info.filename, limits)
         try:
-            with zf.open(info) as fh:
-                while chunk := fh.read(CHUNK):
-                    budget.take(info, size, len(chunk))
-                    size += len(chunk)
-                    digest.update(chunk)
-                    if len(head) < _HEAD:
-                        head += chunk[:_HEAD - len(head)]
-                    if sheet is not None:
-                        sheet.feed(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
-                NotImplementedError) as exc:
-            raise Refused("corrupt", f"{info.filename}: {exc}") from exc
-        if sheet is not None:
-            sheet.finish()
-        result.hashes[info.filename] = digest.hexdigest()
+            digest, head = _read_part(zf, info, budget, _scanner(info.filename, limits),
+                                      hashes)
+        except NeedsExact:
+            # Unusual sheet XML: once more from the start, counting row by row.
+            digest, head = _read_part(zf, info, budget,
+                                      SheetScan(info.filename, limits, exact=True), hashes)
+        result.hashes[info.filename] = digest
         for pattern, reason, what in _ACTIVE_NAMES:
             if pattern.search(info.filename):
                 result.active.append(Active(info.filename, what, reason))
@@ -239,6 +228,31 @@ def scan(zf: zipfile.ZipFile, limits: Limits) -> ScanResult:
             a.part == "[Content_Types].xml" for a in result.active):
         result.active += _active_types(read_member(zf, "[Content_Types].xml", 4 * 2**20))
     return result
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget,
+               sheet: SheetScan | OdsScan | None, hashes: bool) -> tuple[str, bytes]:
+    """Inflate one part under the budget: (its SHA-256 or "", its first bytes)."""
+    digest = hashlib.sha256() if hashes else None
+    size = 0
+    head = b""
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                budget.take(info, size, len(chunk))
+                size += len(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+                if len(head) < _HEAD:
+                    head += chunk[:_HEAD - len(head)]
+                if sheet is not None:
+                    sheet.feed(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+            NotImplementedError) as exc:
+        raise Refused("corrupt", f"{info.filename}: {exc}") from exc
+    if sheet is not None:
+        sheet.finish()
+    return ("" if digest is None else digest.hexdigest()), head
 
 
 def _active_types(data: bytes) -> list[Active]:
