@@ -153,14 +153,20 @@ class TrustFile:
     keys: list[tuple[PublicIdentity, dt.datetime | None, str | None]]
 
 
+# A trust list carries every enrolled key of a county or a city: about 600 bytes a
+# key, so thousands of keys fit; the bound holds before the JSON parser runs.
+MAX_TRUST_FILE_BYTES = 4 * 2**20
+
+
 def _bad(path: Path, why: str) -> IdentityError:
     return IdentityError(Message("office.bad_trust_file", {"path": str(path), "detail": why}))
 
 
 def read_trust_file(path: Path) -> TrustFile:
     """The file's content once its signature checks; ``IdentityError`` naming the problem."""
-    raw = read_small_file(path, Message("identity.card_missing", {"path": str(path)}))
     try:
+        raw = read_small_file(path, Message("identity.card_missing", {"path": str(path)}),
+                              cap=MAX_TRUST_FILE_BYTES)
         record = parse_json_bytes(raw)
     except InvalidRecord as exc:
         raise _bad(path, exc.reason.code) from None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fieldsurvey.filegate import Refused, read_form
 from fieldsurvey.forms.expr import Expression, ExpressionSyntaxError, parse
 from fieldsurvey.forms.model import (
     STAT_KEYS,
@@ -125,7 +126,15 @@ def load_form(path: str | os.PathLike[str]) -> FormDefinition:
 
     path = Path(path)
     try:
-        data = get_xlsform(str(path))
+        # pyxform reads the checked bytes, never the path: what was checked is what is read.
+        raw = read_form(path)
+    except Refused as exc:
+        raise FormLoadError(path.name, [FormProblem(path.name, None, None,
+                                                    exc.message(path.name))]) from None
+    kind = ".xlsx" if raw.startswith(b"PK") else ".xls" if raw.startswith(b"\xd0\xcf") else \
+        ".csv" if path.suffix.lower() == ".csv" else ".md"
+    try:
+        data = get_xlsform(raw, file_type=kind)
     except (PyXFormError, OSError, ValueError, KeyError) as exc:
         raise _refused(path.name, exc) from exc
     return _Builder(data, path.name).build()
