@@ -55,7 +55,7 @@ def test_an_old_database_is_backed_up_then_upgraded_with_no_data_lost(tmp_path: 
     db.close()
 
     with sqlite3.connect(path) as conn:
-        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        version = conn.execute("SELECT version_num FROM fieldsurvey_store_version").fetchone()[0]
         org = conn.execute("SELECT id, name, uscc, search_key FROM organization").fetchone()
     conn.close()
     assert version == head_revision()
@@ -107,7 +107,7 @@ def test_a_failed_migration_leaves_the_database_exactly_as_it_was(tmp_path: Path
     assert table_rows(path, "visit") == before
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        version = conn.execute("SELECT version_num FROM fieldsurvey_store_version").fetchone()[0]
     conn.close()
     assert "half_done" not in tables
     assert version == head_revision()
@@ -118,7 +118,7 @@ def test_a_database_from_a_newer_fieldsurvey_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     open_database(path).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+        conn.execute("UPDATE fieldsurvey_store_version SET version_num = '9999'")
     conn.close()
     with pytest.raises(StoreError) as caught:
         open_database(path)

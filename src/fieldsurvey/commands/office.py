@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import OperationalError
 
 from fieldsurvey.bundles import BundleError
 from fieldsurvey.commands.bundle import SHIPPED_FORM, month_bounds
@@ -19,7 +22,7 @@ from fieldsurvey.commands.identity import unlock_identity
 from fieldsurvey.county import conflicts as conflict_store
 from fieldsurvey.county import trust
 from fieldsurvey.county.db import OfficeDatabase, open_office
-from fieldsurvey.county.merge import OUTCOMES, merge_bundles
+from fieldsurvey.county.merge import OUTCOMES, BatchReport, merge_bundles
 from fieldsurvey.county.office import (
     OfficeProfile,
     check_office_profile,
@@ -30,12 +33,13 @@ from fieldsurvey.county.office import (
     set_office_target,
     staff_name,
 )
-from fieldsurvey.county.report import batch_lines, totals, write_batch_report
+from fieldsurvey.county.report import BatchLine, batch_lines, totals, write_batch_report
 from fieldsurvey.county.rollup import export_office_bundle
 from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.identity.keys import IdentityError
-from fieldsurvey.messages import render
+from fieldsurvey.messages import Message, render
+from fieldsurvey.outputs import output_problem
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.progress import Cancelled
 from fieldsurvey.resources import forms_dir
@@ -53,8 +57,8 @@ def with_office(paths: DataPaths, lang: str, db_url: str | None,
     target = office_target(paths, db_url)
     if target is None:
         return _fail(lang, render("cli_office.no_office", lang), 2)
-    try:
-        db = open_office(target, backups=paths.backups)
+    try:  # never creates one: a mistyped --db leaves no empty database behind
+        db = open_office(target, backups=paths.backups, create=False)
     except StoreError as exc:
         return _fail(lang, exc.message)
     try:
@@ -65,6 +69,9 @@ def with_office(paths: DataPaths, lang: str, db_url: str | None,
         return work(db, profile)
     except (StoreError, IdentityError, BundleError, conflict_store.ConflictError) as exc:
         return _fail(lang, exc.message)
+    except OperationalError as exc:  # e.g. another program held the write lock too long
+        return _fail(lang, Message("cli_errors.database", {
+            "url": db.url, "detail": str(exc.orig or exc).splitlines()[0]}))
     finally:
         db.close()
 
@@ -161,7 +168,9 @@ class _PrintProgress:
 
 def merge_command(paths: DataPaths, lang: str, db_url: str | None, files: Sequence[str], *,
                   as_json: bool, report_path: str | None) -> int:
-    """Exit 0 when every file was merged, 1 when one was rejected."""
+    """Exit 0 when every file was merged or was in already, 1 when one was refused."""
+    if report_path and (problem := output_problem(Path(report_path))) is not None:
+        return _fail(lang, problem, 2)  # before anything is merged
     form = load_form(forms_dir() / SHIPPED_FORM)
     by = staff_name(paths)
 
@@ -173,30 +182,66 @@ def merge_command(paths: DataPaths, lang: str, db_url: str | None, files: Sequen
             return _fail(lang, render("cli.cancelled", lang))
         with db.transaction() as session:
             lines = batch_lines(session, report.batch_id)
-        if report_path:
-            write_batch_report(lines, Path(report_path), lang)
         if as_json:
-            print(json.dumps({"batch": report.batch_id, "totals": totals(lines), "files": [{
+            print(json.dumps(merge_json(report, lines, lang), ensure_ascii=False, indent=2))
+        else:
+            print_merge(report, lines, lang)
+        status = 1 if any(line.outcome == "rejected" for line in lines) else 0
+        if report_path:
+            try:
+                write_batch_report(lines, Path(report_path), lang)
+            except OSError as exc:  # checked above; the disk may still fill up meanwhile
+                return _fail(lang, render("cli.write_failed", lang, path=report_path,
+                                          detail=exc.strerror or exc))
+        return status
+
+    return with_office(paths, lang, db_url, work)
+
+
+def _counts(counter: Counter[str]) -> dict[str, int]:
+    return {k: counter[k] for k in OUTCOMES}
+
+
+def merge_json(report: BatchReport, lines: Sequence[BatchLine], lang: str) -> dict[str, Any]:
+    """Organizations and visits counted apart, per file and in total."""
+    organizations: Counter[str] = sum((f.organizations for f in report.files), Counter())
+    visits: Counter[str] = sum((f.visits for f in report.files), Counter())
+    return {"batch": report.batch_id,
+            "totals": {**totals(lines), "organizations": _counts(organizations),
+                       "visits": _counts(visits)},
+            "files": [{
                 "file": line.file_name, "outcome": line.outcome,
                 "reason": line.reason_in(lang) or None, "details": line.details,
                 "bundle_id": line.bundle_id, "unit_code": line.unit_code,
                 "producer": line.producer_name, "sequence": line.sequence,
-                **{k: getattr(line, k) for k in OUTCOMES}} for line in lines]},
-                ensure_ascii=False, indent=2))
-        else:
-            for line in lines:
-                if line.outcome == "imported":
-                    print(render("cli_office.merged", lang, file=line.file_name,
-                                 unit=line.unit_name, **{k: getattr(line, k) for k in OUTCOMES}))
-                else:
-                    print(render("cli_office.rejected", lang, file=line.file_name,
-                                 reason=line.reason_in(lang)))
-                    for detail in line.details[:20]:
-                        print("  - " + detail)
-            print(render("cli_office.totals", lang, **totals(lines)))
-        return 0 if all(line.outcome == "imported" for line in lines) else 1
+                "organizations": _counts(file.organizations), "visits": _counts(file.visits),
+                **{k: getattr(line, k) for k in OUTCOMES}}
+                for line, file in zip(lines, report.files, strict=True)]}
 
-    return with_office(paths, lang, db_url, work)
+
+def print_merge(report: BatchReport, lines: Sequence[BatchLine], lang: str) -> None:
+    def words(counter: Counter[str]) -> str:
+        return render("cli_office.counts", lang, **_counts(counter))
+
+    for line, file in zip(lines, report.files, strict=True):
+        if line.outcome == "imported":
+            print(render("cli_office.merged_apart", lang, file=line.file_name,
+                         unit=line.unit_name, organizations=words(file.organizations),
+                         visits=words(file.visits)))
+        elif line.outcome == "already":
+            print(render("cli_office.already", lang, file=line.file_name,
+                         reason=line.reason_in(lang)))
+        else:
+            print(render("cli_office.rejected", lang, file=line.file_name,
+                         reason=line.reason_in(lang)))
+            for detail in line.details[:20]:
+                print("  - " + detail)
+    sums = totals(lines)
+    print(render("cli_office.totals_apart", lang, files=len(lines),
+                 imported=len(lines) - sums["rejected"] - sums["already"],
+                 already=sums["already"], rejected=sums["rejected"],
+                 organizations=words(sum((f.organizations for f in report.files), Counter())),
+                 visits=words(sum((f.visits for f in report.files), Counter()))))
 
 
 # -- conflicts -----------------------------------------------------------------------------

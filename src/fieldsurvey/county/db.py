@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import StoreError, sqlite_engine
+from fieldsurvey.store.dbkind import OFFICE
 from fieldsurvey.store.migrate import migrate_to_head
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -28,7 +29,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # that the next bundles change again. Checkpointing the WAL into the database every
 # 40 MB instead of SQLite's 4 MB writes those pages back once, not once a bundle,
 # and halves the time of a commit. Each commit is still synced (synchronous=FULL).
-SQLITE_PRAGMAS = ("PRAGMA wal_autocheckpoint=10000",)
+# Staff merging at once on one SQLite file take turns a bundle at a time (a merge
+# of one bundle holds the write lock for well under a second, a large one a few):
+# a minute's wait outlasts any of them.
+SQLITE_PRAGMAS = ("PRAGMA wal_autocheckpoint=10000", "PRAGMA busy_timeout=60000")
 
 
 @dataclass
@@ -74,15 +78,23 @@ def _engine(target: str | Path) -> tuple[Engine, Path | None]:
         raise StoreError(Message("office.bad_db_url", {"url": url.render_as_string()})) from exc
 
 
-def open_office(target: str | Path, *, backups: Path | None = None) -> OfficeDatabase:
+def open_office(target: str | Path, *, backups: Path | None = None,
+                create: bool = True) -> OfficeDatabase:
     """Open (creating if needed) and migrate the office database at ``target``.
 
-    Raises :class:`StoreError` when it cannot be reached, is not ours, comes from a
-    newer fieldsurvey, or a migration fails; the database is then unchanged.
+    Raises :class:`StoreError` when it cannot be reached, is not an office database,
+    comes from a newer fieldsurvey, or a migration fails; the database is then
+    unchanged. Without ``create`` a SQLite file that does not exist is refused, so a
+    mistyped ``--db`` leaves no empty database behind.
     """
     engine, path = _engine(target)
+    if path is not None and not create and not path.is_file():
+        engine.dispose()
+        raise StoreError(Message("db_kind.no_office_file" if not path.exists()
+                                 else "db_kind.not_a_file", {"path": str(path)}))
     shown = engine.url.render_as_string(hide_password=True)
     migrate_to_head(engine, MIGRATIONS, shown=shown, file=path, backups=backups,
                     unreachable=lambda exc: Message("office.unreachable", {
-                        "url": shown, "detail": str(getattr(exc, "orig", None) or exc)}))
+                        "url": shown, "detail": str(getattr(exc, "orig", None) or exc)}),
+                    kind=OFFICE)
     return OfficeDatabase(shown, engine, sessionmaker(engine, expire_on_commit=False))

@@ -50,8 +50,18 @@ def _pragmas(extra: Sequence[str]) -> Callable[[Any, Any], None]:
     return on_connect
 
 
+#: Execution options of a connection that only reads (see :func:`_on_begin`).
+READING = {"fieldsurvey_reading": True}
+
+
 def _on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred BEGIN takes the write lock at the first write: if another process
+    # holds it by then, SQLite fails at once ("database is locked") instead of
+    # waiting with the busy timeout, since waiting could deadlock two readers that
+    # both want to write. IMMEDIATE asks for the lock up front, where waiting is
+    # safe. Only connections marked READING begin deferred (they never write).
+    reading = connection.get_execution_options().get("fieldsurvey_reading", False)
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def sqlite_engine(path: Path, extra_pragmas: Sequence[str] = ()) -> Engine:
