@@ -219,9 +219,6 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
     report.unit_name = str(producer["unit_name"])
     report.sequence = int(manifest["sequence"])
     made = manifest_created_at(manifest)
-    if verdict.details:  # valid, but the producer's unit is not the trusted key's
-        raise _Rejected(Message("office.reject.wrong_unit", {"file": path.name}),
-                        verdict.details)
     if made > now + CLOCK_SLACK:
         raise _Rejected(Message("office.reject.future", {
             "file": path.name, "created_at": manifest["created_at"]}))

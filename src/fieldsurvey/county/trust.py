@@ -107,7 +107,8 @@ def trust_mapping(session: Session) -> dict[str, TrustedKey]:
         raw = unb64(row.public_key, 32)
         if raw is None:  # cannot happen through this module; never trust a damaged row
             continue
-        out[row.key_id] = TrustedKey(row.key_id, raw, row.name, row.unit_code, row.revoked_from)
+        out[row.key_id] = TrustedKey(row.key_id, raw, row.name, row.unit_code, row.revoked_from,
+                                     row.role)
     return out
 
 
