@@ -77,9 +77,10 @@ def test_rollup_and_a_trust_file_for_verify(county: Path, shipped_form: FormDefi
     assert "unknown_signer" in capsys.readouterr().out
 
 
-def test_office_commands_need_an_office(fresh_data_dir: Path,
+def test_office_commands_need_an_office(fresh_data_dir: Path, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["merge", "x.xlsx"]) == 2
+    (tmp_path / "x.xlsx").write_bytes(b"")
+    assert main(["merge", str(tmp_path / "x.xlsx")]) == 2
     assert "office init" in capsys.readouterr().err
     assert main(["office", "init", "--role", "county", "--unit-code", "421200",
                  "--unit-name", "咸宁"]) == 2

@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from fieldsurvey.bundles import BundleError
+from fieldsurvey.clock import today
 from fieldsurvey.commands.bundle import SHIPPED_FORM, month_bounds
+from fieldsurvey.commands.errors import is_file_argument
 from fieldsurvey.commands.identity import unlock_identity
 from fieldsurvey.county import conflicts as conflict_store
 from fieldsurvey.county import trust
@@ -111,6 +113,20 @@ def _key_json(row: Any) -> dict[str, Any]:
 def trust_command(paths: DataPaths, lang: str, db_url: str | None, action: str,
                   args: Any) -> int:
     by = staff_name(paths)
+    moment = None
+    if action == "revoke":  # read before the database is opened
+        try:
+            moment = dt.datetime.fromisoformat(args.revoked_from)
+        except ValueError:
+            return _fail(lang, Message("cli_errors.bad_moment", {"value": args.revoked_from}), 2)
+        if moment.tzinfo is None:  # a date or time without zone is Beijing time
+            moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    if action in ("import", "add"):
+        for name in [args.file] if action == "import" else args.cards:
+            if (problem := is_file_argument(Path(name))) is not None:
+                return _fail(lang, problem, 2)
+    if action == "export" and (problem := output_problem(Path(args.file))) is not None:
+        return _fail(lang, problem, 2)
 
     def work(db: OfficeDatabase, _profile: OfficeProfile) -> int:
         with db.transaction() as session:
@@ -121,9 +137,7 @@ def trust_command(paths: DataPaths, lang: str, db_url: str | None, action: str,
                                  name=row.name, unit=row.unit_name, fingerprint=row.fingerprint))
                 print(render("cli_office.check_fingerprint", lang))
             elif action == "revoke":
-                moment = dt.datetime.fromisoformat(args.revoked_from)
-                if moment.tzinfo is None:  # a date or time without zone is Beijing time
-                    moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+                assert moment is not None
                 row = trust.revoke(session, args.key, revoked_from=moment, by=by,
                                    reason=args.reason)
                 print(render("cli_office.key_revoked", lang, name=row.name,
@@ -169,8 +183,12 @@ class _PrintProgress:
 def merge_command(paths: DataPaths, lang: str, db_url: str | None, files: Sequence[str], *,
                   as_json: bool, report_path: str | None) -> int:
     """Exit 0 when every file was merged or was in already, 1 when one was refused."""
-    if report_path and (problem := output_problem(Path(report_path))) is not None:
-        return _fail(lang, problem, 2)  # before anything is merged
+    # Before anything is merged: a typo or an unwritable report stops the whole batch.
+    problems = [is_file_argument(Path(f)) for f in files]
+    if report_path:
+        problems.append(output_problem(Path(report_path)))
+    if (problem := next((p for p in problems if p is not None), None)) is not None:
+        return _fail(lang, problem, 2)
     form = load_form(forms_dir() / SHIPPED_FORM)
     by = staff_name(paths)
 
@@ -291,15 +309,17 @@ def _show_conflict(view: conflict_store.ConflictView, form: FormDefinition, lang
 def rollup_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str | None,
                    out: str | None) -> int:
     try:
-        start, end = month_bounds(month, dt.datetime.now().astimezone().date())
+        start, end = month_bounds(month, today())
     except ValueError:
         return _fail(lang, render("cli.bad_month", lang, month=month), 2)
     form = load_form(forms_dir() / SHIPPED_FORM)
 
     def work(db: OfficeDatabase, profile: OfficeProfile) -> int:
-        signer = unlock_identity(paths, lang)
         target = Path(out) if out else paths.exports / (
             f"{profile.unit_name}-{profile.unit_code}-{start:%Y-%m}.xlsx")
+        if (problem := output_problem(target)) is not None:  # before a number is spent
+            return _fail(lang, problem, 2)
+        signer = unlock_identity(paths, lang)
         try:
             summary = export_office_bundle(db, form, signer, target, period_start=start,
                                            period_end=end)
@@ -321,4 +341,7 @@ def stats_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str
     target = office_target(paths, db_url)
     if target is None:
         return _fail(lang, render("cli_office.no_office", lang), 2)
+    for output in (xlsx, pdf):  # before the table is computed
+        if output and (problem := output_problem(Path(output))) is not None:
+            return _fail(lang, problem, 2)
     return run_stats(target, lang, month, xlsx, pdf, as_json)

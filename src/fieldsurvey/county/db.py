@@ -95,6 +95,8 @@ def open_office(target: str | Path, *, backups: Path | None = None,
     shown = engine.url.render_as_string(hide_password=True)
     migrate_to_head(engine, MIGRATIONS, shown=shown, file=path, backups=backups,
                     unreachable=lambda exc: Message("office.unreachable", {
-                        "url": shown, "detail": str(getattr(exc, "orig", None) or exc)}),
+                        # libpq's hints come on lines of their own: one line here.
+                        "url": shown,
+                        "detail": " ".join(str(getattr(exc, "orig", None) or exc).split())}),
                     kind=OFFICE)
     return OfficeDatabase(shown, engine, sessionmaker(engine, expire_on_commit=False))

@@ -153,7 +153,8 @@ class TrustFile:
     keys: list[tuple[PublicIdentity, dt.datetime | None, str | None]]
 
 
-def _bad(path: Path, why: str) -> IdentityError:
+def _bad(path: Path, why: str | Message) -> IdentityError:
+    # ``why`` is words for a reader: a Message, or the parser's own text naming the field.
     return IdentityError(Message("office.bad_trust_file", {"path": str(path), "detail": why}))
 
 
@@ -163,16 +164,17 @@ def read_trust_file(path: Path) -> TrustFile:
     try:
         record = parse_json_bytes(raw)
     except InvalidRecord as exc:
-        raise _bad(path, exc.reason.code) from None
+        raise _bad(path, exc.reason) from None
     body = record.get("body")
     if not isinstance(body, dict) or body.get("format") != TRUST_FORMAT:
-        raise _bad(path, "format")
+        found = body.get("format") if isinstance(body, dict) else record.get("format")
+        raise _bad(path, Message("trust_file.wrong_format", {"found": str(found or "-")}))
     signer = body.get("signer") or {}
     public = unb64(signer.get("public_key"), 32)
     signature = unb64(record.get("signature"), 64)
     if public is None or signature is None or signer.get("key_id") != key_id(public) or \
             not verify_signature(public, signature, canonical_json(body).encode("utf-8")):
-        raise _bad(path, "signature")
+        raise _bad(path, Message("trust_file.bad_signature"))
     keys = []
     try:
         for n, entry in enumerate(body["keys"], 1):
