@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from fieldsurvey.debris import remove_debris
 from fieldsurvey.messages import Message
 from fieldsurvey.paths import DataPaths, resolve_data_dir
 
@@ -30,10 +31,12 @@ def open_data_folder(cli_value: str | None) -> DataPaths:
         raise DataFolderError(Message("cli_errors.data_dir", {
             "path": str(root), "detail": os.strerror(20)}))  # ENOTDIR, in the C library's words
     try:
-        return DataPaths(root).ensure()
+        paths = DataPaths(root).ensure()
     except OSError as exc:
         raise DataFolderError(Message("cli_errors.data_dir", {
             "path": str(root), "detail": exc.strerror or type(exc).__name__})) from exc
+    remove_debris(paths)  # what a crashed run left behind
+    return paths
 
 
 def one_line(exc: BaseException, lang: str) -> str:

@@ -57,19 +57,26 @@ class OfficeDatabase:
         self.engine.dispose()
 
 
-def _engine(target: str | Path) -> tuple[Engine, Path | None]:
-    """An engine for a file path or a database URL (``postgresql+psycopg://…``)."""
+def _sqlite_file(target: str | Path) -> Path | None:
+    """The file a target names, or None for a server URL."""
     text = str(target)
     if "://" not in text:
-        path = Path(text).expanduser()
-        return sqlite_engine(path, SQLITE_PRAGMAS), path
+        return Path(text).expanduser()
     try:
         url = make_url(text)
     except (ArgumentError, ValueError) as exc:
         raise StoreError(Message("office.bad_db_url", {"url": text})) from exc
     if url.get_backend_name() == "sqlite" and url.database:
-        path = Path(url.database).expanduser()
+        return Path(url.database).expanduser()
+    return None
+
+
+def _engine(target: str | Path) -> tuple[Engine, Path | None]:
+    """An engine for a file path or a database URL (``postgresql+psycopg://…``)."""
+    path = _sqlite_file(target)
+    if path is not None:
         return sqlite_engine(path, SQLITE_PRAGMAS), path
+    url = make_url(str(target))
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")  # the driver we ship
     try:
@@ -87,11 +94,11 @@ def open_office(target: str | Path, *, backups: Path | None = None,
     unchanged. Without ``create`` a SQLite file that does not exist is refused, so a
     mistyped ``--db`` leaves no empty database behind.
     """
-    engine, path = _engine(target)
-    if path is not None and not create and not path.is_file():
-        engine.dispose()
+    path = _sqlite_file(target)
+    if path is not None and not create and not path.is_file():  # before a file is made
         raise StoreError(Message("db_kind.no_office_file" if not path.exists()
                                  else "db_kind.not_a_file", {"path": str(path)}))
+    engine, path = _engine(target)
     shown = engine.url.render_as_string(hide_password=True)
     migrate_to_head(engine, MIGRATIONS, shown=shown, file=path, backups=backups,
                     unreachable=lambda exc: Message("office.unreachable", {

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from fieldsurvey.atomic import create_owner_only
 from fieldsurvey.messages import Message
 
 PRAGMAS = (
@@ -66,7 +67,8 @@ def _on_begin(connection: Any) -> None:
 
 def sqlite_engine(path: Path, extra_pragmas: Sequence[str] = ()) -> Engine:
     """An engine on a SQLite file with the safety pragmas (and ``extra_pragmas``) on every
-    connection."""
+    connection. The file (and so its WAL and SHM files) is owner-only."""
+    create_owner_only(path)
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _pragmas(extra_pragmas))
     event.listen(engine, "begin", _on_begin)

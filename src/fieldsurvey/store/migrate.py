@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from fieldsurvey.atomic import fsync_folder
+from fieldsurvey.atomic import TEMP_SUFFIX, create_owner_only, fsync_folder
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import READING, Database, StoreError, sqlite_engine
 from fieldsurvey.store.dbkind import LEGACY_VERSION_TABLE, STORE, DatabaseKind, identify, stamp
@@ -47,7 +47,8 @@ def backup_database(path: Path, backups: Path, label: str) -> Path:
     backups.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"{path.stem}-{stamp}-{label}.sqlite3"
-    partial = target.with_suffix(".partial")
+    partial = target.with_suffix(TEMP_SUFFIX)
+    create_owner_only(partial)  # a backup holds the same personal data as the database
     source = sqlite3.connect(path)
     try:
         copy = sqlite3.connect(partial)
