@@ -101,3 +101,30 @@ def test_two_merge_processes_on_one_sqlite_file_give_the_sequential_result(
     # Each says what became of every file: merged by it, or found already in.
     for out, _ in outputs:
         assert {f["outcome"] for f in json.loads(out)["files"]} <= {"imported", "already"}
+
+
+def test_a_writer_that_has_to_give_up_says_so_in_one_line(tmp_path: Path) -> None:
+    """An officer's export waits for the write lock with the busy timeout (10 s), then
+    says in one line that another program is writing; it never half-runs."""
+    data = tmp_path / "officer"
+    env = {**os.environ, "FIELDSURVEY_DATA_DIR": str(data), "LANG": "C.UTF-8",
+           "FIELDSURVEY_PASSPHRASE": "correct-horse-9"}
+    command = [sys.executable, "-m", "fieldsurvey", "--lang", "en"]
+    subprocess.run([*command, "identity", "create", "--name", "王芳", "--unit-code",
+                    "421202001", "--unit-name", "温泉街道"], env=env, check=True,
+                   capture_output=True)
+    store = data / "fieldsurvey.sqlite3"
+    subprocess.run([*command, "export"], env=env, check=True, capture_output=True)
+    lock = sqlite3.connect(store, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        result = subprocess.run([*command, "export"], env=env, capture_output=True, text=True,
+                                timeout=120, check=False)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "being written by another program" in line and str(store) in line
+    assert len(list((data / "exports").glob("*.xlsx"))) == 1  # the first export only
