@@ -57,7 +57,7 @@ def test_an_unwritable_target_is_a_clear_error(officer: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
-    assert main(["export", "--out", str(blocker / "x.xlsx")]) == 1
+    assert main(["export", "--out", str(blocker / "x.xlsx")]) == 2  # refused before signing
     err = capsys.readouterr().err
     assert "无法写入" in err and "Traceback" not in err
     assert blocker.read_text() == "a file where a folder should be"

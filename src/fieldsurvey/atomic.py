@@ -86,3 +86,24 @@ def _link_without_overwriting(temporary: Path, path: Path) -> None:
         if path.exists():
             raise FileExistsError(str(path)) from None
         temporary.replace(path)
+
+
+def create_owner_only(path: Path) -> None:
+    """Make sure the file at ``path`` exists and only its owner may read it (0600).
+
+    For files another library creates: SQLite makes a database with the umask's mode
+    (usually 0644, readable by everyone on the machine) and gives its ``-wal`` and
+    ``-shm`` files the database's mode. Created empty here first, the database and
+    both of them are owner-only; one made earlier by a looser version is tightened.
+    A folder that does not exist is left for the library to report.
+    """
+    if os.name != "posix":
+        return
+    with contextlib.suppress(FileExistsError, FileNotFoundError, NotADirectoryError,
+                             PermissionError, OSError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        # FAT on a USB stick has no modes and refuses: there the mount options decide.
+        with contextlib.suppress(OSError):
+            if each.is_file() and each.stat().st_mode & 0o077:
+                each.chmod(0o600)

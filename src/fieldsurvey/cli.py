@@ -10,87 +10,114 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from fieldsurvey import __version__
 from fieldsurvey.i18n import choose_language
 from fieldsurvey.messages import LANGUAGES, render
+
+if TYPE_CHECKING:
+    from fieldsurvey.paths import DataPaths
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a mistake ends in one line (in the user's language) naming it,
+    not a usage block: scripts and people read the last line."""
+
+    lang = "zh"
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, render("cli_errors.usage", self.lang, prog=self.prog,
+                            detail=message) + "\n")
+
+
+def _with_db(parser: argparse.ArgumentParser, t: Callable[[str], str]) -> argparse.ArgumentParser:
+    """``--db`` on every parser, before or after the action alike: SUPPRESS keeps a
+    nested parser from resetting what an outer one was given."""
+    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help=t("cli_office.help_db"))
+    return parser
 
 
 def _parser(lang: str) -> argparse.ArgumentParser:
     def t(code: str) -> str:
         return render(code, lang)
 
-    parser = argparse.ArgumentParser(prog="fieldsurvey", description=t("cli.description"))
+    parser_class: type[_OneLineParser] = type("Parser", (_OneLineParser,), {"lang": lang})
+    parser = parser_class(prog="fieldsurvey", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"fieldsurvey {__version__}")
     parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang"))
     parser.add_argument("--data-dir", metavar="DIR", help=t("cli.help_data_dir"))
-    # The app's own --db (subcommands have theirs, which argparse would let shadow this one).
-    parser.add_argument("--db", dest="app_db", metavar="URL", help=t("cli_office.help_db"))
+    _with_db(parser, t)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _officer_parsers(commands, t)
+    _office_parsers(commands, t)
+    check_install = _with_db(commands.add_parser("selfcheck", help=t("selfcheck.help")), t)
+    check_install.add_argument("--keep", action="store_true", help=t("selfcheck.help_keep"))
+    return parser
 
-    form = commands.add_parser("form", help=t("cli.help_form"))
+
+def _officer_parsers(commands: Any, t: Callable[[str], str]) -> None:
+    """The officer's subcommands (and form check)."""
+
+    def sub(parent: Any, name: str, help_code: str) -> argparse.ArgumentParser:
+        return _with_db(parent.add_parser(name, help=t(help_code)), t)
+
+    form = sub(commands, "form", "cli.help_form")
     form_commands = form.add_subparsers(dest="form_command", metavar="ACTION", required=True)
-    check = form_commands.add_parser("check", help=t("cli.help_form_check"))
+    check = sub(form_commands, "check", "cli.help_form_check")
     check.add_argument("files", nargs="*", metavar="FILE", help=t("cli.help_form_files"))
 
-    ident = commands.add_parser("identity", help=t("cli.help_identity"))
+    ident = sub(commands, "identity", "cli.help_identity")
     ident_commands = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
-    create = ident_commands.add_parser("create", help=t("cli.help_identity_create"))
+    create = sub(ident_commands, "create", "cli.help_identity_create")
     create.add_argument("--role", choices=("officer", "county", "city"), default="officer")
     create.add_argument("--name", required=True, help=t("cli.help_name"))
     create.add_argument("--unit-code", required=True, help=t("cli.help_unit_code"))
     create.add_argument("--unit-name", required=True, help=t("cli.help_unit_name"))
     create.add_argument("--phone")
-    ident_commands.add_parser("show", help=t("cli.help_identity_show"))
-    card = ident_commands.add_parser("card", help=t("cli.help_identity_card"))
+    sub(ident_commands, "show", "cli.help_identity_show")
+    card = sub(ident_commands, "card", "cli.help_identity_card")
     card.add_argument("out", metavar="FILE")
 
-    export = commands.add_parser("export", help=t("cli.help_export"))
+    export = sub(commands, "export", "cli.help_export")
     export.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
     export.add_argument("--out", metavar="FILE", help=t("cli.help_out"))
 
-    verify = commands.add_parser("verify", help=t("cli.help_verify"))
+    verify = sub(commands, "verify", "cli.help_verify")
     verify.add_argument("files", nargs="+", metavar="FILE")
     verify.add_argument("--trust", action="append", default=[], metavar="FILE",
                         help=t("cli.help_trust"))
     verify.add_argument("--json", action="store_true", help=t("cli.help_json"))
-    _office_parsers(commands, t)
-    check_install = commands.add_parser("selfcheck", help=t("selfcheck.help"))
-    check_install.add_argument("--keep", action="store_true", help=t("selfcheck.help_keep"))
-    return parser
 
 
 def _office_parsers(commands: Any, t: Callable[[str], str]) -> None:
     """The county (city) office's subcommands; each takes ``--db``."""
 
-    def office_parser(name: str, help_code: str) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(name, help=t(help_code))
-        sub.add_argument("--db", metavar="URL", help=t("cli_office.help_db"))
-        return sub
+    def office_parser(name: str, help_code: str, parent: Any = commands) -> argparse.ArgumentParser:
+        return _with_db(parent.add_parser(name, help=t(help_code)), t)
 
-    office = commands.add_parser("office", help=t("cli_office.help_office"))
+    office = office_parser("office", "cli_office.help_office")
     office_commands = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
-    init = office_commands.add_parser("init", help=t("cli_office.help_init"))
+    init = office_parser("init", "cli_office.help_init", office_commands)
     init.add_argument("--role", choices=("county", "city"), required=True)
     init.add_argument("--unit-code", required=True, help=t("cli.help_unit_code"))
     init.add_argument("--unit-name", required=True, help=t("cli.help_unit_name"))
-    init.add_argument("--db", metavar="URL", help=t("cli_office.help_db"))
 
     trust = office_parser("trust", "cli_office.help_trust")
     trust_commands = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
-    trust_list = trust_commands.add_parser("list", help=t("cli_office.help_trust_list"))
+    trust_list = office_parser("list", "cli_office.help_trust_list", trust_commands)
     trust_list.add_argument("--json", action="store_true", help=t("cli.help_json"))
-    add = trust_commands.add_parser("add", help=t("cli_office.help_trust_add"))
+    add = office_parser("add", "cli_office.help_trust_add", trust_commands)
     add.add_argument("cards", nargs="+", metavar="CARD")
-    revoke = trust_commands.add_parser("revoke", help=t("cli_office.help_trust_revoke"))
+    revoke = office_parser("revoke", "cli_office.help_trust_revoke", trust_commands)
     revoke.add_argument("key", metavar="KEY")
     revoke.add_argument("--from", dest="revoked_from", required=True, metavar="TIME",
                         help=t("cli_office.help_revoke_from"))
     revoke.add_argument("--reason", required=True)
     for action in ("export", "import"):
-        sub = trust_commands.add_parser(action, help=t(f"cli_office.help_trust_{action}"))
-        sub.add_argument("file", metavar="FILE")
+        office_parser(action, f"cli_office.help_trust_{action}", trust_commands).add_argument(
+            "file", metavar="FILE")
 
     merge = office_parser("merge", "cli_office.help_merge")
     merge.add_argument("files", nargs="+", metavar="FILE")
@@ -99,13 +126,13 @@ def _office_parsers(commands: Any, t: Callable[[str], str]) -> None:
 
     conflicts = office_parser("conflicts", "cli_office.help_conflicts")
     conflict_commands = conflicts.add_subparsers(dest="conflict_command", metavar="ACTION")
-    conflict_list = conflict_commands.add_parser("list", help=t("cli_office.help_conflicts"))
+    conflict_list = office_parser("list", "cli_office.help_conflicts", conflict_commands)
     for sub in (conflicts, conflict_list):
         sub.add_argument("--all", action="store_true", help=t("cli_office.help_all"))
         sub.add_argument("--json", action="store_true", help=t("cli.help_json"))
-    show = conflict_commands.add_parser("show", help=t("cli_office.help_conflict_show"))
+    show = office_parser("show", "cli_office.help_conflict_show", conflict_commands)
     show.add_argument("id", type=int)
-    resolve = conflict_commands.add_parser("resolve", help=t("cli_office.help_resolve"))
+    resolve = office_parser("resolve", "cli_office.help_resolve", conflict_commands)
     resolve.add_argument("id", type=int)
     resolve.add_argument("choice", help=t("cli_office.help_choice"))
     resolve.add_argument("--note")
@@ -135,6 +162,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     lang = choose_language(_language_hint(args_list))
     args = _parser(lang).parse_args(args_list)
+    if args.command is None:
+        from fieldsurvey.ui.app import run
+
+        return run(lang=lang, data_dir=args.data_dir, lang_fixed=args.lang is not None,
+                   db=getattr(args, "db", None))
+    from fieldsurvey.commands.errors import one_line
+
+    try:
+        return _command(args, lang)
+    except KeyboardInterrupt:
+        print(render("cli.cancelled", lang), file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        print(one_line(exc, lang), file=sys.stderr)
+        return 70
+
+
+#: Subcommands that use no database: ``--db`` given to one of them is a mistake.
+NO_DATABASE = ("form", "identity", "verify", "selfcheck")
+
+
+def _command(args: argparse.Namespace, lang: str) -> int:
+    if args.command in NO_DATABASE and getattr(args, "db", None) is not None:
+        print(render("cli_errors.db_not_used", lang, command=args.command), file=sys.stderr)
+        return 2
     if args.command == "form":
         from fieldsurvey.commands.form import form_check  # load only what is used
 
@@ -144,23 +196,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fieldsurvey.ui.probe import qt_probe  # Qt itself loads only in the last step
 
         return selfcheck(lang, args.data_dir, keep=args.keep, qt_probe=qt_probe)
+    from fieldsurvey.commands.errors import DataFolderError, open_data_folder
+
+    try:
+        paths = open_data_folder(args.data_dir)
+    except DataFolderError as exc:
+        print(exc.message.render(lang), file=sys.stderr)
+        return 2
     if args.command in ("identity", "export", "verify"):
-        return _keyed_command(args, lang)
-    if args.command in OFFICE_COMMANDS:
-        return _office_command(args, lang)
-    from fieldsurvey.ui.app import run
-
-    return run(lang=lang, data_dir=args.data_dir, lang_fixed=args.lang is not None,
-               db=args.app_db)
+        return _keyed_command(args, paths, lang)
+    return _office_command(args, paths, lang)
 
 
-def _keyed_command(args: argparse.Namespace, lang: str) -> int:
+def _keyed_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int:
     from fieldsurvey.commands import bundle, identity
-    from fieldsurvey.paths import data_paths
 
-    paths = data_paths(args.data_dir)
     if args.command == "export":
-        return bundle.export(paths, lang, month=args.month, out=args.out)
+        return bundle.export(paths, lang, month=args.month, out=args.out,
+                             store=getattr(args, "db", None))
     if args.command == "verify":
         return bundle.verify(paths, lang, args.files, trust_files=args.trust, as_json=args.json)
     if args.identity_command == "create":
@@ -175,26 +228,24 @@ def _keyed_command(args: argparse.Namespace, lang: str) -> int:
 OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup")
 
 
-def _office_command(args: argparse.Namespace, lang: str) -> int:
+def _office_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int:
     from fieldsurvey.commands import office
-    from fieldsurvey.paths import data_paths
 
-    paths = data_paths(args.data_dir)
+    db = getattr(args, "db", None)
     if args.command == "office":
         return office.office_init(paths, lang, role=args.role, unit_code=args.unit_code,
-                                  unit_name=args.unit_name, db_url=args.db)
+                                  unit_name=args.unit_name, db_url=db)
     if args.command == "trust":
-        return office.trust_command(paths, lang, args.db, args.trust_command, args)
+        return office.trust_command(paths, lang, db, args.trust_command, args)
     if args.command == "merge":
-        return office.merge_command(paths, lang, args.db, args.files, as_json=args.json,
+        return office.merge_command(paths, lang, db, args.files, as_json=args.json,
                                     report_path=args.report)
     if args.command == "conflicts":
-        return office.conflicts_command(paths, lang, args.db, args.conflict_command or "list",
-                                        args)
+        return office.conflicts_command(paths, lang, db, args.conflict_command or "list", args)
     if args.command == "stats":
-        return office.stats_command(paths, lang, args.db, month=args.month, xlsx=args.xlsx,
+        return office.stats_command(paths, lang, db, month=args.month, xlsx=args.xlsx,
                                     pdf=args.pdf, as_json=args.json)
-    return office.rollup_command(paths, lang, args.db, month=args.month, out=args.out)
+    return office.rollup_command(paths, lang, db, month=args.month, out=args.out)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,8 @@ class DataPaths:
         for folder in (self.root, self.backups, self.keys, self.exports, self.logs):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             # mkdir's mode is filtered by the umask and ignored for existing folders.
-            if os.name == "posix":
+            # Only when it differs: a folder on a read-only medium can still be read.
+            if os.name == "posix" and folder.stat().st_mode & 0o777 != 0o700:
                 folder.chmod(0o700)
         return self
 

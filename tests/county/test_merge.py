@@ -71,20 +71,20 @@ def test_a_bundle_is_merged_whole_with_provenance(office: OfficeDatabase, wenqua
         assert json.loads(visit.answers_json)["visit_date"] == visit.visit_date.isoformat()
 
 
-def test_the_same_bundle_twice_is_refused_and_changes_nothing(
+def test_the_same_bundle_twice_is_already_in_and_changes_nothing(
         office: OfficeDatabase, wenquan: Township, shipped_form: FormDefinition) -> None:
     make_office(office, trusted=(wenquan.signer,))
     bundle = wenquan.export()
     merge(office, shipped_form, bundle)
     before = content_digest(office, provenance=True)
-    assert merge(office, shipped_form, bundle) == [(False, "office.reject.replay", {})]
+    assert merge(office, shipped_form, bundle) == [(False, "office.already", {})]
     renamed = bundle.with_name("copy-of-bundle.xlsx")
     renamed.write_bytes(bundle.read_bytes())
-    assert merge(office, shipped_form, renamed)[0][:2] == (False, "office.reject.replay")
+    assert merge(office, shipped_form, renamed)[0][:2] == (False, "office.already")
     assert content_digest(office, provenance=True) == before
     with office.transaction() as s:
         lines = s.scalars(select(BatchFile).order_by(BatchFile.id)).all()
-    assert [line.outcome for line in lines] == ["imported", "rejected", "rejected"]
+    assert [line.outcome for line in lines] == ["imported", "already", "already"]
     assert "已经导入过" in json.loads(lines[1].reason_json or "{}")["zh"]
 
 
@@ -227,10 +227,10 @@ def test_postgresql_merges_to_the_same_content_as_sqlite(
     try:
         before = content_digest(db, provenance=True)
         assert [code for _, code, _ in merge(db, shipped_form, *order[:2])] == [
-            "office.reject.replay", "office.reject.replay"]
+            "office.already", "office.already"]
         assert content_digest(db, provenance=True) == before
         with db.transaction() as s:
             assert s.scalar(select(BatchFile.outcome).where(
-                BatchFile.outcome == "rejected").limit(1)) == "rejected"
+                BatchFile.outcome == "already").limit(1)) == "already"
     finally:
         db.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from office_helpers import Township
+from sqlalchemy import text
 
 from fieldsurvey.cli import main
 from fieldsurvey.forms.model import FormDefinition
@@ -42,7 +43,7 @@ def test_merge_from_the_command_line(county: Path, shipped_form: FormDefinition,
     assert result["files"][0]["outcome"] == "imported"
     assert result["totals"]["new"] > 0 and result["totals"]["rejected"] == 0
     assert report.exists()
-    assert main(["merge", str(bundle)]) == 1
+    assert main(["merge", str(bundle)]) == 0  # already in: not a failure
     assert "已经导入过" in capsys.readouterr().out
     assert main(["conflicts", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
@@ -77,9 +78,41 @@ def test_rollup_and_a_trust_file_for_verify(county: Path, shipped_form: FormDefi
     assert "unknown_signer" in capsys.readouterr().out
 
 
-def test_office_commands_need_an_office(fresh_data_dir: Path,
+def test_office_commands_need_an_office(fresh_data_dir: Path, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["merge", "x.xlsx"]) == 2
+    (tmp_path / "x.xlsx").write_bytes(b"")
+    assert main(["merge", str(tmp_path / "x.xlsx")]) == 2
     assert "office init" in capsys.readouterr().err
     assert main(["office", "init", "--role", "county", "--unit-code", "421200",
                  "--unit-name", "咸宁"]) == 2
+
+
+def test_merge_counts_organizations_and_visits_apart_and_a_file_already_in_is_no_failure(
+        county: Path, shipped_form: FormDefinition, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    town = Township(tmp_path / "a", "421202001", "温泉街道", shipped_form).populate(6, 2)
+    card = tmp_path / "wangfang.fsid.json"
+    write_enrollment_card(town.signer.public, card)
+    main(["trust", "add", str(card)])
+    bundle = town.export()
+    with town.db.transaction() as session:
+        organizations = session.scalar(text("SELECT count(*) FROM organization"))
+    capsys.readouterr()
+    assert main(["merge", str(bundle), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    [line] = result["files"]
+    assert line["organizations"]["new"] == organizations
+    assert line["visits"]["new"] > 0
+    for outcome in ("new", "updated", "unchanged", "superseded", "conflict"):
+        assert line[outcome] == line["organizations"][outcome] + line["visits"][outcome]
+        assert result["totals"]["organizations"][outcome] == line["organizations"][outcome]
+    # Again, with a foreign file: the one already in is reported as such, not refused.
+    stranger = tmp_path / "stranger.xlsx"
+    stranger.write_bytes(b"PK not a bundle")
+    assert main(["--lang", "en", "merge", str(bundle)]) == 0
+    out = capsys.readouterr().out
+    assert "Already imported, unchanged" in out and "1 already imported, 0 rejected" in out
+    assert main(["--lang", "en", "merge", str(bundle), str(stranger), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert [f["outcome"] for f in result["files"]] == ["already", "rejected"]
+    assert (result["totals"]["already"], result["totals"]["rejected"]) == (1, 1)

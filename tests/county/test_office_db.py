@@ -17,9 +17,10 @@ from fieldsurvey.county.db import MIGRATIONS, open_office
 from fieldsurvey.county.models import OfficeBase, OfficeSetting, TrustedKeyRow
 from fieldsurvey.county.office import OfficeProfile, load_office_profile, save_office_profile
 from fieldsurvey.store.db import StoreError
+from fieldsurvey.store.dbkind import OFFICE
 from fieldsurvey.store.migrate import alembic_config
 
-HEAD = "0002"
+HEAD = "0003"
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -43,9 +44,9 @@ def schema(target: str) -> tuple[set[str], str | None]:
     try:
         tables = set(inspect(engine).get_table_names())
         version = None
-        if "alembic_version" in tables:
+        if "fieldsurvey_office_version" in tables:
             with engine.connect() as conn:
-                version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                version = conn.execute(text("SELECT version_num FROM fieldsurvey_office_version")).scalar()
         return tables, version
     finally:
         engine.dispose()
@@ -72,7 +73,7 @@ def test_a_new_office_database_gets_every_table_at_the_head_revision(
     tables, version = schema(target)
     assert {"merged_visit", "merged_organization", "trusted_key", "conflict",
             "office_setting", "received_bundle"} <= tables
-    assert tables == set(OfficeBase.metadata.tables) | {"alembic_version"}
+    assert tables == set(OfficeBase.metadata.tables) | {"fieldsurvey_office_version"}
     assert version == HEAD
 
 
@@ -81,7 +82,8 @@ def test_the_migrated_schema_is_exactly_the_models(target: str, tmp_path: Path) 
     engine = raw_engine(target)
     try:
         with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), OfficeBase.metadata) == []
+            context = MigrationContext.configure(conn, opts={"version_table": OFFICE.version_table})
+            assert compare_metadata(context, OfficeBase.metadata) == []
     finally:
         engine.dispose()
 
@@ -141,7 +143,7 @@ def test_a_database_from_a_newer_fieldsurvey_is_refused_and_left_alone(
     open_office(target, backups=tmp_path / "backups").close()
     engine = raw_engine(target)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        conn.execute(text("UPDATE fieldsurvey_office_version SET version_num = '9999'"))
     engine.dispose()
     tables, _ = schema(target)
     backups = backups_in(tmp_path / "backups")

@@ -55,7 +55,7 @@ def test_an_old_database_is_backed_up_then_upgraded_with_no_data_lost(tmp_path: 
     db.close()
 
     with sqlite3.connect(path) as conn:
-        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        version = conn.execute("SELECT version_num FROM fieldsurvey_store_version").fetchone()[0]
         org = conn.execute("SELECT id, name, uscc, search_key FROM organization").fetchone()
     conn.close()
     assert version == head_revision()
@@ -87,10 +87,10 @@ def test_a_failed_migration_leaves_the_database_exactly_as_it_was(tmp_path: Path
     before = table_rows(path, "visit")
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0003_broken.py").write_text(
+    (scripts / "versions" / "9999_broken.py").write_text(
         '"""A migration that fails halfway."""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n\n"
-        f"revision = '0003'\ndown_revision = '{head_revision()}'\n"
+        f"revision = '9999'\ndown_revision = '{head_revision()}'\n"
         "branch_labels = None\ndepends_on = None\n\n"
         "def upgrade():\n"
         "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
@@ -107,7 +107,7 @@ def test_a_failed_migration_leaves_the_database_exactly_as_it_was(tmp_path: Path
     assert table_rows(path, "visit") == before
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        version = conn.execute("SELECT version_num FROM fieldsurvey_store_version").fetchone()[0]
     conn.close()
     assert "half_done" not in tables
     assert version == head_revision()
@@ -118,7 +118,7 @@ def test_a_database_from_a_newer_fieldsurvey_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     open_database(path).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+        conn.execute("UPDATE fieldsurvey_store_version SET version_num = '9999'")
     conn.close()
     with pytest.raises(StoreError) as caught:
         open_database(path)

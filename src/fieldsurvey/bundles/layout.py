@@ -41,10 +41,14 @@ VISIT_META_HEADERS = ("走访编号", "单位编号", "修订版本", "状态", 
 REPEAT_META = ("visit_id", "instance")
 REPEAT_META_HEADERS = ("走访编号", "序号")
 REGISTER_FIELDS = ("id", "name", "uscc", "reg_type", "field", "supervisor", "address",
-                   "legal_rep", "phone", "township_code", "created_at", "updated_at")
+                   "legal_rep", "phone", "township_code", "registered_on", "created_at",
+                   "updated_at")
 REGISTER_HEADERS = ("单位编号", "单位名称", "统一社会信用代码", "登记类型", "所属类别",
                     "业务主管单位", "住所", "法定代表人", "联系电话", "乡镇（街道）代码",
-                    "创建时间（UTC）", "修改时间（UTC）")
+                    "成立登记日期", "创建时间（UTC）", "修改时间（UTC）")
+# Bundles made before the registration date travelled (2026-12) lack its column; they
+# still read, with the date unknown.
+LEGACY_REGISTER_FIELDS = tuple(f for f in REGISTER_FIELDS if f != "registered_on")
 SELECTS = ("select_one", "select_multiple")
 # Types whose deliberate blank is ``[]`` rather than ``""``.
 LIST_TYPES = frozenset({"select_multiple", "repeat"})
@@ -109,6 +113,8 @@ def _sheet_from_json(data: Mapping[str, Any], types: Mapping[str, str]) -> Sheet
     kind = str(data["kind"])
     columns = [str(c) for c in data["columns"]]
     meta = {"visits": VISIT_META, "repeat": REPEAT_META, "register": REGISTER_FIELDS}[kind]
+    if kind == "register" and "registered_on" not in columns:
+        meta = LEGACY_REGISTER_FIELDS
     fields = tuple(c for c in columns[len(meta):] if not c.startswith("#") and
                    not c.endswith(CODE_SUFFIX))
     unknown = [f for f in fields if f not in types]

@@ -195,11 +195,24 @@ class _Decoder:
             cell = row[i]
             if name in ("created_at", "updated_at"):
                 values[name] = _time(cell, where) or _missing(where)
+            elif name == "registered_on":
+                values[name] = _day(cell, where)
             elif cell == "":
                 values[name] = "" if name in blanks else None
             else:
                 values[name] = str(cell)
         return OrganizationRecord(**values)
+
+
+def _day(cell: object, where: str) -> dt.date | None:
+    if cell in ("", None):
+        return None
+    if isinstance(cell, dt.date):
+        return cell if not isinstance(cell, dt.datetime) else cell.date()
+    try:
+        return dt.date.fromisoformat(str(cell).strip())
+    except ValueError:
+        raise _Malformed(f"{where}: registered_on {cell!r} is not a date") from None
 
 
 def _missing(where: str) -> dt.datetime:

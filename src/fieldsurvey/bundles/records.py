@@ -55,6 +55,7 @@ class OrganizationRecord(NamedTuple):
     township_code: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    registered_on: dt.date | None = None  # unknown in bundles made before 2026-12
 
 
 @dataclass(frozen=True)
@@ -113,4 +114,5 @@ def iter_organizations(session: Session) -> Iterator[OrganizationRecord]:
     for org in session.scalars(stmt):
         yield OrganizationRecord(org.id, org.name, org.uscc, org.reg_type, org.field,
                                  org.supervisor, org.address, org.legal_rep, org.phone,
-                                 org.township_code, org.created_at, org.updated_at)
+                                 org.township_code, org.created_at, org.updated_at,
+                                 org.registered_on)

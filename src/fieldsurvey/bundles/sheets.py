@@ -130,6 +130,10 @@ class WorkbookBuilder:
             value = getattr(org, name)
             if isinstance(value, dt.datetime):
                 row.append(iso(value))
+            elif isinstance(value, dt.date):  # ISO text: no spreadsheet date serials
+                row.append(_text(cells, value.isoformat(), f"organization {org.id} {name}"))
+            elif value is None:
+                row.append(None)
             elif value == "":
                 row.append(None)
                 blanks.append(name)

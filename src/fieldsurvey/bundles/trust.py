@@ -52,13 +52,18 @@ class PublicKeyHolder(Protocol):
 
 @dataclass(frozen=True)
 class TrustedKey:
-    """A key the reader trusts; bundles made on or after ``revoked_from`` are refused."""
+    """A key the reader trusts; bundles made on or after ``revoked_from`` are refused.
+
+    ``name``, ``unit_code`` and ``role`` are who the key was enrolled for: a bundle it
+    signs must name the same producer (``role`` None: a holder that does not say).
+    """
 
     key_id: str
     public_key: bytes
     name: str
     unit_code: str
     revoked_from: dt.datetime | None = None
+    role: str | None = None
 
 
 def trust_list(identities: Iterable[PublicKeyHolder],
@@ -67,7 +72,8 @@ def trust_list(identities: Iterable[PublicKeyHolder],
     revoked = revoked or {}
     return {
         ident.key_id: TrustedKey(ident.key_id, bytes(ident.public_key), ident.name,
-                                 ident.unit_code, revoked.get(ident.key_id))
+                                 ident.unit_code, revoked.get(ident.key_id),
+                                 getattr(ident, "role", None))
         for ident in identities
     }
 

@@ -5,7 +5,10 @@ before anything is parsed; then the manifest's signature against the trust
 list; then every part's hash. Only then is the signer's revocation date
 compared with the bundle's creation time. (``created_at`` is the signer's own
 claim: a stolen key can backdate. Revocation protects against everything the
-honest holder made after the date, not against the thief.)
+honest holder made after the date, not against the thief.) Last, the producer the
+manifest names must be whom the key was enrolled for: a signature proves who
+signed, and officer B signing a file that claims to be officer A's township is
+B's file, not A's, so it is not "valid".
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from fieldsurvey.filegate import BUNDLE, CHUNK, Refused, open_zip, parse_xml, re
 from fieldsurvey.identity.keys import verify_signature
 from fieldsurvey.messages import Message
 
-VerdictKind = Literal["valid", "unknown_signer", "revoked", "tampered", "resaved",
-                      "not_a_bundle", "corrupt"]
+VerdictKind = Literal["valid", "unknown_signer", "revoked", "not_producer", "tampered",
+                      "resaved", "not_a_bundle", "corrupt"]
 MAX_MANIFEST_BYTES = 64 * 2**20
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -126,11 +129,27 @@ def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey]) -> Verdict:
         return Verdict("revoked", Message("bundle.verdict.revoked", {
             **params, "revoked_from": revoked.astimezone(dt.UTC).isoformat()}),
             [f"key {key_id} revoked from {revoked.isoformat()}"], manifest)
-    details = []
-    if str(producer.get("unit_code")) != key.unit_code:
-        details.append(f"producer unit {producer.get('unit_code')} is not the trusted key's "
-                       f"unit {key.unit_code}")
-    return Verdict("valid", Message("bundle.verdict.valid", params), details, manifest)
+    mismatch = _producer_mismatch(producer, key)
+    if mismatch:
+        return Verdict("not_producer", Message("bundle.verdict.not_producer", {
+            "enrolled": _identity(key.role, key.name, key.unit_code),
+            "claimed": _identity(producer.get("role"), producer.get("name"),
+                                 producer.get("unit_code")), "key_id": key_id}),
+            mismatch, manifest)
+    return Verdict("valid", Message("bundle.verdict.valid", params), [], manifest)
+
+
+def _producer_mismatch(producer: Mapping[str, Any], key: TrustedKey) -> list[str]:
+    """One line per field in which the manifest's producer differs from the enrollment."""
+    enrolled = {"role": key.role, "name": key.name, "unit_code": key.unit_code}
+    return [f"producer {name} {str(producer.get(name))!r} is not the enrolled {value!r}"
+            for name, value in enrolled.items()
+            if value is not None and str(producer.get(name)) != value]
+
+
+def _identity(role: Any, name: Any, unit_code: Any) -> str:
+    # Words that need no translation: a name, a unit code and the role's code.
+    return f"{name} ({unit_code}, {role or '-'})"
 
 
 def _compare_parts(zf: zipfile.ZipFile, manifest: Mapping[str, Any],

@@ -121,11 +121,11 @@ def month_figures(session: Session, form: FormDefinition, township: str | None,
                   year: int, month: int) -> Figures:
     """The campaign's figures of the officer's store as of the month's end."""
     orgs = select(Organization.id, Organization.name, Organization.uscc,
-                  Organization.reg_type, Organization.township_code)
+                  Organization.reg_type, Organization.township_code, Organization.registered_on)
     if township is not None:
         orgs = orgs.where(Organization.township_code == township)
-    facts = [OrganizationFacts(i, n, u or "", r or "", t, None)
-             for i, n, u, r, t in session.execute(orgs)]
+    facts = [OrganizationFacts(i, n, u or "", r or "", t, on)
+             for i, n, u, r, t, on in session.execute(orgs)]
     visits = sorted(_visit_facts(session, form), key=lambda v: (v[1], v[-1], v[-2]))
     counted = fold_month(facts, (v[:-2] for v in visits), year, month,
                          campaign_start=form.campaign_start)

@@ -4,48 +4,68 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fieldsurvey import clock
 from fieldsurvey.bundles import BundleError, Verdict, trust_list, verify_bundle
 from fieldsurvey.bundles.monthly import default_month, export_month, month_span
 from fieldsurvey.bundles.trust import TrustedKey
+from fieldsurvey.clock import today
+from fieldsurvey.commands.errors import is_file_argument
 from fieldsurvey.commands.identity import unlock_identity
 from fieldsurvey.county.trust import TRUST_SUFFIX, read_trust_file
 from fieldsurvey.forms.loader import load_form
 from fieldsurvey.identity.enrollment import read_enrollment_card
 from fieldsurvey.identity.keys import IdentityError, identity_exists, load_public
 from fieldsurvey.messages import render
+from fieldsurvey.outputs import folder_problem, output_problem
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.progress import Cancelled
 from fieldsurvey.resources import forms_dir
-from fieldsurvey.store import StoreError, open_store
+from fieldsurvey.store import StoreError, open_database, open_store
 
 SHIPPED_FORM = "so_union_visit.xlsx"
 
 
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
 def month_bounds(month: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
     """``2026-11`` -> (2026-11-01, 2026-11-30); without one, the month an export made today
-    reports by default (the same rule as the Export screen)."""
-    if month:
-        year, mon = (int(part) for part in month.split("-"))
-        return month_span(year, mon)
-    return default_month(today)
+    reports by default (the same rule as the Export screen). ``ValueError`` unless
+    ``month`` is a real month written in full: "26-11" is not the year 26."""
+    if month is None:
+        return default_month(today)
+    match = _MONTH.fullmatch(month.strip())
+    if match is None or not 2000 <= int(match[1]) <= 2099:
+        raise ValueError(month)
+    return month_span(int(match[1]), int(match[2]))  # ValueError for month 13
 
 
-def export(paths: DataPaths, lang: str, *, month: str | None, out: str | None) -> int:
+def export(paths: DataPaths, lang: str, *, month: str | None, out: str | None,
+           store: str | None = None) -> int:
     try:
-        start, end = month_bounds(month, clock.today())
+        start, end = month_bounds(month, today())
     except ValueError:
         print(render("cli.bad_month", lang, month=month), file=sys.stderr)
         return 2
+    # Before the passphrase is asked for or a sequence number spent.
+    problem = output_problem(Path(out)) if out else folder_problem(paths.exports)
+    if problem is not None:
+        print(problem.render(lang), file=sys.stderr)
+        return 2
+    try:
+        db = open_database(Path(store), backups=paths.backups) if store else open_store(paths)
+    except StoreError as exc:
+        print(exc.message.render(lang), file=sys.stderr)
+        return 1
     try:
         signer = unlock_identity(paths, lang)
-        db = open_store(paths)
-    except (IdentityError, StoreError) as exc:
+    except IdentityError as exc:
+        db.close()
         print(exc.message.render(lang), file=sys.stderr)
         return 1
     try:
@@ -97,6 +117,10 @@ def _verdict_json(path: str, verdict: Verdict, lang: str) -> dict[str, Any]:
 def verify(paths: DataPaths, lang: str, files: Sequence[str], *, trust_files: Sequence[str],
            as_json: bool) -> int:
     """A verdict per file; exit 0 only if every file is valid."""
+    for name in [*files, *trust_files]:  # a typo is not a "corrupt" bundle
+        if (problem := is_file_argument(Path(name))) is not None:
+            print(problem.render(lang), file=sys.stderr)
+            return 2
     try:
         trust = load_trust(paths, trust_files)
     except IdentityError as exc:

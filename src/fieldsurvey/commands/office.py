@@ -9,18 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from fieldsurvey import clock
+from sqlalchemy.exc import OperationalError
+
 from fieldsurvey.bundles import BundleError
+from fieldsurvey.clock import today
 from fieldsurvey.commands.bundle import SHIPPED_FORM, month_bounds
+from fieldsurvey.commands.errors import is_file_argument
 from fieldsurvey.commands.identity import unlock_identity
 from fieldsurvey.county import conflicts as conflict_store
 from fieldsurvey.county import trust
 from fieldsurvey.county.db import OfficeDatabase, open_office
-from fieldsurvey.county.merge import OUTCOMES, merge_bundles
+from fieldsurvey.county.merge import OUTCOMES, BatchReport, merge_bundles
 from fieldsurvey.county.office import (
     OfficeProfile,
     check_office_profile,
@@ -31,12 +35,13 @@ from fieldsurvey.county.office import (
     set_office_target,
     staff_name,
 )
-from fieldsurvey.county.report import batch_lines, totals, write_batch_report
+from fieldsurvey.county.report import BatchLine, batch_lines, totals, write_batch_report
 from fieldsurvey.county.rollup import export_office_bundle
 from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.identity.keys import IdentityError
-from fieldsurvey.messages import render
+from fieldsurvey.messages import Message, render
+from fieldsurvey.outputs import output_problem
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.progress import Cancelled
 from fieldsurvey.resources import forms_dir
@@ -54,8 +59,8 @@ def with_office(paths: DataPaths, lang: str, db_url: str | None,
     target = office_target(paths, db_url)
     if target is None:
         return _fail(lang, render("cli_office.no_office", lang), 2)
-    try:
-        db = open_office(target, backups=paths.backups)
+    try:  # never creates one: a mistyped --db leaves no empty database behind
+        db = open_office(target, backups=paths.backups, create=False)
     except StoreError as exc:
         return _fail(lang, exc.message)
     try:
@@ -66,6 +71,9 @@ def with_office(paths: DataPaths, lang: str, db_url: str | None,
         return work(db, profile)
     except (StoreError, IdentityError, BundleError, conflict_store.ConflictError) as exc:
         return _fail(lang, exc.message)
+    except OperationalError as exc:  # e.g. another program held the write lock too long
+        return _fail(lang, Message("cli_errors.database", {
+            "url": db.url, "detail": str(exc.orig or exc).splitlines()[0]}))
     finally:
         db.close()
 
@@ -105,6 +113,20 @@ def _key_json(row: Any) -> dict[str, Any]:
 def trust_command(paths: DataPaths, lang: str, db_url: str | None, action: str,
                   args: Any) -> int:
     by = staff_name(paths)
+    moment = None
+    if action == "revoke":  # read before the database is opened
+        try:
+            moment = dt.datetime.fromisoformat(args.revoked_from)
+        except ValueError:
+            return _fail(lang, Message("cli_errors.bad_moment", {"value": args.revoked_from}), 2)
+        if moment.tzinfo is None:  # a date or time without zone is Beijing time
+            moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    if action in ("import", "add"):
+        for name in [args.file] if action == "import" else args.cards:
+            if (problem := is_file_argument(Path(name))) is not None:
+                return _fail(lang, problem, 2)
+    if action == "export" and (problem := output_problem(Path(args.file))) is not None:
+        return _fail(lang, problem, 2)
 
     def work(db: OfficeDatabase, _profile: OfficeProfile) -> int:
         with db.transaction() as session:
@@ -115,9 +137,7 @@ def trust_command(paths: DataPaths, lang: str, db_url: str | None, action: str,
                                  name=row.name, unit=row.unit_name, fingerprint=row.fingerprint))
                 print(render("cli_office.check_fingerprint", lang))
             elif action == "revoke":
-                moment = dt.datetime.fromisoformat(args.revoked_from)
-                if moment.tzinfo is None:  # a date or time without zone is Beijing time
-                    moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+                assert moment is not None
                 row = trust.revoke(session, args.key, revoked_from=moment, by=by,
                                    reason=args.reason)
                 print(render("cli_office.key_revoked", lang, name=row.name,
@@ -162,7 +182,13 @@ class _PrintProgress:
 
 def merge_command(paths: DataPaths, lang: str, db_url: str | None, files: Sequence[str], *,
                   as_json: bool, report_path: str | None) -> int:
-    """Exit 0 when every file was merged, 1 when one was rejected."""
+    """Exit 0 when every file was merged or was in already, 1 when one was refused."""
+    # Before anything is merged: a typo or an unwritable report stops the whole batch.
+    problems = [is_file_argument(Path(f)) for f in files]
+    if report_path:
+        problems.append(output_problem(Path(report_path)))
+    if (problem := next((p for p in problems if p is not None), None)) is not None:
+        return _fail(lang, problem, 2)
     form = load_form(forms_dir() / SHIPPED_FORM)
     by = staff_name(paths)
 
@@ -174,30 +200,66 @@ def merge_command(paths: DataPaths, lang: str, db_url: str | None, files: Sequen
             return _fail(lang, render("cli.cancelled", lang))
         with db.transaction() as session:
             lines = batch_lines(session, report.batch_id)
-        if report_path:
-            write_batch_report(lines, Path(report_path), lang)
         if as_json:
-            print(json.dumps({"batch": report.batch_id, "totals": totals(lines), "files": [{
+            print(json.dumps(merge_json(report, lines, lang), ensure_ascii=False, indent=2))
+        else:
+            print_merge(report, lines, lang)
+        status = 1 if any(line.outcome == "rejected" for line in lines) else 0
+        if report_path:
+            try:
+                write_batch_report(lines, Path(report_path), lang)
+            except OSError as exc:  # checked above; the disk may still fill up meanwhile
+                return _fail(lang, render("cli.write_failed", lang, path=report_path,
+                                          detail=exc.strerror or exc))
+        return status
+
+    return with_office(paths, lang, db_url, work)
+
+
+def _counts(counter: Counter[str]) -> dict[str, int]:
+    return {k: counter[k] for k in OUTCOMES}
+
+
+def merge_json(report: BatchReport, lines: Sequence[BatchLine], lang: str) -> dict[str, Any]:
+    """Organizations and visits counted apart, per file and in total."""
+    organizations: Counter[str] = sum((f.organizations for f in report.files), Counter())
+    visits: Counter[str] = sum((f.visits for f in report.files), Counter())
+    return {"batch": report.batch_id,
+            "totals": {**totals(lines), "organizations": _counts(organizations),
+                       "visits": _counts(visits)},
+            "files": [{
                 "file": line.file_name, "outcome": line.outcome,
                 "reason": line.reason_in(lang) or None, "details": line.details,
                 "bundle_id": line.bundle_id, "unit_code": line.unit_code,
                 "producer": line.producer_name, "sequence": line.sequence,
-                **{k: getattr(line, k) for k in OUTCOMES}} for line in lines]},
-                ensure_ascii=False, indent=2))
-        else:
-            for line in lines:
-                if line.outcome == "imported":
-                    print(render("cli_office.merged", lang, file=line.file_name,
-                                 unit=line.unit_name, **{k: getattr(line, k) for k in OUTCOMES}))
-                else:
-                    print(render("cli_office.rejected", lang, file=line.file_name,
-                                 reason=line.reason_in(lang)))
-                    for detail in line.details[:20]:
-                        print("  - " + detail)
-            print(render("cli_office.totals", lang, **totals(lines)))
-        return 0 if all(line.outcome == "imported" for line in lines) else 1
+                "organizations": _counts(file.organizations), "visits": _counts(file.visits),
+                **{k: getattr(line, k) for k in OUTCOMES}}
+                for line, file in zip(lines, report.files, strict=True)]}
 
-    return with_office(paths, lang, db_url, work)
+
+def print_merge(report: BatchReport, lines: Sequence[BatchLine], lang: str) -> None:
+    def words(counter: Counter[str]) -> str:
+        return render("cli_office.counts", lang, **_counts(counter))
+
+    for line, file in zip(lines, report.files, strict=True):
+        if line.outcome == "imported":
+            print(render("cli_office.merged_apart", lang, file=line.file_name,
+                         unit=line.unit_name, organizations=words(file.organizations),
+                         visits=words(file.visits)))
+        elif line.outcome == "already":
+            print(render("cli_office.already", lang, file=line.file_name,
+                         reason=line.reason_in(lang)))
+        else:
+            print(render("cli_office.rejected", lang, file=line.file_name,
+                         reason=line.reason_in(lang)))
+            for detail in line.details[:20]:
+                print("  - " + detail)
+    sums = totals(lines)
+    print(render("cli_office.totals_apart", lang, files=len(lines),
+                 imported=len(lines) - sums["rejected"] - sums["already"],
+                 already=sums["already"], rejected=sums["rejected"],
+                 organizations=words(sum((f.organizations for f in report.files), Counter())),
+                 visits=words(sum((f.visits for f in report.files), Counter()))))
 
 
 # -- conflicts -----------------------------------------------------------------------------
@@ -247,15 +309,17 @@ def _show_conflict(view: conflict_store.ConflictView, form: FormDefinition, lang
 def rollup_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str | None,
                    out: str | None) -> int:
     try:
-        start, end = month_bounds(month, clock.today())
+        start, end = month_bounds(month, today())
     except ValueError:
         return _fail(lang, render("cli.bad_month", lang, month=month), 2)
     form = load_form(forms_dir() / SHIPPED_FORM)
 
     def work(db: OfficeDatabase, profile: OfficeProfile) -> int:
-        signer = unlock_identity(paths, lang)
         target = Path(out) if out else paths.exports / (
             f"{profile.unit_name}-{profile.unit_code}-{start:%Y-%m}.xlsx")
+        if (problem := output_problem(target)) is not None:  # before a number is spent
+            return _fail(lang, problem, 2)
+        signer = unlock_identity(paths, lang)
         try:
             summary = export_office_bundle(db, form, signer, target, period_start=start,
                                            period_end=end)
@@ -277,4 +341,7 @@ def stats_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str
     target = office_target(paths, db_url)
     if target is None:
         return _fail(lang, render("cli_office.no_office", lang), 2)
+    for output in (xlsx, pdf):  # before the table is computed
+        if output and (problem := output_problem(Path(output))) is not None:
+            return _fail(lang, problem, 2)
     return run_stats(target, lang, month, xlsx, pdf, as_json)

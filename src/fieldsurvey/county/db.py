@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import StoreError, sqlite_engine
+from fieldsurvey.store.dbkind import OFFICE
 from fieldsurvey.store.migrate import migrate_to_head
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -28,7 +29,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # that the next bundles change again. Checkpointing the WAL into the database every
 # 40 MB instead of SQLite's 4 MB writes those pages back once, not once a bundle,
 # and halves the time of a commit. Each commit is still synced (synchronous=FULL).
-SQLITE_PRAGMAS = ("PRAGMA wal_autocheckpoint=10000",)
+# Staff merging at once on one SQLite file take turns a bundle at a time (a merge
+# of one bundle holds the write lock for well under a second, a large one a few):
+# a minute's wait outlasts any of them.
+SQLITE_PRAGMAS = ("PRAGMA wal_autocheckpoint=10000", "PRAGMA busy_timeout=60000")
 
 
 @dataclass
@@ -53,19 +57,26 @@ class OfficeDatabase:
         self.engine.dispose()
 
 
-def _engine(target: str | Path) -> tuple[Engine, Path | None]:
-    """An engine for a file path or a database URL (``postgresql+psycopg://…``)."""
+def _sqlite_file(target: str | Path) -> Path | None:
+    """The file a target names, or None for a server URL."""
     text = str(target)
     if "://" not in text:
-        path = Path(text).expanduser()
-        return sqlite_engine(path, SQLITE_PRAGMAS), path
+        return Path(text).expanduser()
     try:
         url = make_url(text)
     except (ArgumentError, ValueError) as exc:
         raise StoreError(Message("office.bad_db_url", {"url": text})) from exc
     if url.get_backend_name() == "sqlite" and url.database:
-        path = Path(url.database).expanduser()
+        return Path(url.database).expanduser()
+    return None
+
+
+def _engine(target: str | Path) -> tuple[Engine, Path | None]:
+    """An engine for a file path or a database URL (``postgresql+psycopg://…``)."""
+    path = _sqlite_file(target)
+    if path is not None:
         return sqlite_engine(path, SQLITE_PRAGMAS), path
+    url = make_url(str(target))
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")  # the driver we ship
     try:
@@ -74,15 +85,25 @@ def _engine(target: str | Path) -> tuple[Engine, Path | None]:
         raise StoreError(Message("office.bad_db_url", {"url": url.render_as_string()})) from exc
 
 
-def open_office(target: str | Path, *, backups: Path | None = None) -> OfficeDatabase:
+def open_office(target: str | Path, *, backups: Path | None = None,
+                create: bool = True) -> OfficeDatabase:
     """Open (creating if needed) and migrate the office database at ``target``.
 
-    Raises :class:`StoreError` when it cannot be reached, is not ours, comes from a
-    newer fieldsurvey, or a migration fails; the database is then unchanged.
+    Raises :class:`StoreError` when it cannot be reached, is not an office database,
+    comes from a newer fieldsurvey, or a migration fails; the database is then
+    unchanged. Without ``create`` a SQLite file that does not exist is refused, so a
+    mistyped ``--db`` leaves no empty database behind.
     """
+    path = _sqlite_file(target)
+    if path is not None and not create and not path.is_file():  # before a file is made
+        raise StoreError(Message("db_kind.no_office_file" if not path.exists()
+                                 else "db_kind.not_a_file", {"path": str(path)}))
     engine, path = _engine(target)
     shown = engine.url.render_as_string(hide_password=True)
     migrate_to_head(engine, MIGRATIONS, shown=shown, file=path, backups=backups,
                     unreachable=lambda exc: Message("office.unreachable", {
-                        "url": shown, "detail": str(getattr(exc, "orig", None) or exc)}))
+                        # libpq's hints come on lines of their own: one line here.
+                        "url": shown,
+                        "detail": " ".join(str(getattr(exc, "orig", None) or exc).split())}),
+                    kind=OFFICE)
     return OfficeDatabase(shown, engine, sessionmaker(engine, expire_on_commit=False))

@@ -54,8 +54,12 @@ def visit_hash(record: VisitRecord, answers_json: str) -> str:
 
 
 def organization_hash(record: OrganizationRecord) -> str:
-    return hashlib.sha256(canonical_json(
-        {k: getattr(record, k) for k in ORG_FIELDS}).encode("utf-8")).hexdigest()
+    values: dict[str, Any] = {k: getattr(record, k) for k in ORG_FIELDS}
+    if record.registered_on is not None:
+        # Only when known, so an organization merged before the date travelled keeps
+        # its hash and does not look changed.
+        values["registered_on"] = record.registered_on.isoformat()
+    return hashlib.sha256(canonical_json(values).encode("utf-8")).hexdigest()
 
 
 class PreparedVisit(NamedTuple):

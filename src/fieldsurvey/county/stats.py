@@ -141,13 +141,14 @@ def _fold(session: Session, year: int, month: int,
     end = month_end(year, month)
     organizations: list[OrganizationFacts] = []
     duplicate_of: dict[str, str] = {}
-    query = select(_O.id, _O.name, _O.uscc, _O.reg_type, _O.township_code, _O.duplicate_of)
-    for org_id, name, uscc, reg_type, township, dup in _stream(session, query):
+    query = select(_O.id, _O.name, _O.uscc, _O.reg_type, _O.township_code, _O.registered_on,
+                   _O.duplicate_of)
+    for org_id, name, uscc, reg_type, township, registered, dup in _stream(session, query):
         if dup is not None:
             duplicate_of[org_id] = dup
         else:
             organizations.append(OrganizationFacts(org_id, name, uscc or "", reg_type or "",
-                                                   township, None))
+                                                   township, registered))
     visits = (select(*_VISIT_COLUMNS)
               .where(_V.deleted_at.is_(None), _V.status == "final", _V.visit_date <= end)
               .order_by(*_VISIT_ORDER))

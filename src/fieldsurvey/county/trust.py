@@ -108,7 +108,8 @@ def trust_mapping(session: Session) -> dict[str, TrustedKey]:
         raw = unb64(row.public_key, 32)
         if raw is None:  # cannot happen through this module; never trust a damaged row
             continue
-        out[row.key_id] = TrustedKey(row.key_id, raw, row.name, row.unit_code, row.revoked_from)
+        out[row.key_id] = TrustedKey(row.key_id, raw, row.name, row.unit_code, row.revoked_from,
+                                     row.role)
     return out
 
 
@@ -158,7 +159,8 @@ class TrustFile:
 MAX_TRUST_FILE_BYTES = 4 * 2**20
 
 
-def _bad(path: Path, why: str) -> IdentityError:
+def _bad(path: Path, why: str | Message) -> IdentityError:
+    # ``why`` is words for a reader: a Message, or the parser's own text naming the field.
     return IdentityError(Message("office.bad_trust_file", {"path": str(path), "detail": why}))
 
 
@@ -169,16 +171,17 @@ def read_trust_file(path: Path) -> TrustFile:
                               cap=MAX_TRUST_FILE_BYTES)
         record = parse_json_bytes(raw)
     except InvalidRecord as exc:
-        raise _bad(path, exc.reason.code) from None
+        raise _bad(path, exc.reason) from None
     body = record.get("body")
     if not isinstance(body, dict) or body.get("format") != TRUST_FORMAT:
-        raise _bad(path, "format")
+        found = body.get("format") if isinstance(body, dict) else record.get("format")
+        raise _bad(path, Message("trust_file.wrong_format", {"found": str(found or "-")}))
     signer = body.get("signer") or {}
     public = unb64(signer.get("public_key"), 32)
     signature = unb64(record.get("signature"), 64)
     if public is None or signature is None or signer.get("key_id") != key_id(public) or \
             not verify_signature(public, signature, canonical_json(body).encode("utf-8")):
-        raise _bad(path, "signature")
+        raise _bad(path, Message("trust_file.bad_signature"))
     keys = []
     try:
         for n, entry in enumerate(body["keys"], 1):

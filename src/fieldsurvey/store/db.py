@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from fieldsurvey.atomic import create_owner_only
 from fieldsurvey.messages import Message
 
 PRAGMAS = (
@@ -50,13 +51,24 @@ def _pragmas(extra: Sequence[str]) -> Callable[[Any, Any], None]:
     return on_connect
 
 
+#: Execution options of a connection that only reads (see :func:`_on_begin`).
+READING = {"fieldsurvey_reading": True}
+
+
 def _on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred BEGIN takes the write lock at the first write: if another process
+    # holds it by then, SQLite fails at once ("database is locked") instead of
+    # waiting with the busy timeout, since waiting could deadlock two readers that
+    # both want to write. IMMEDIATE asks for the lock up front, where waiting is
+    # safe. Only connections marked READING begin deferred (they never write).
+    reading = connection.get_execution_options().get("fieldsurvey_reading", False)
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def sqlite_engine(path: Path, extra_pragmas: Sequence[str] = ()) -> Engine:
     """An engine on a SQLite file with the safety pragmas (and ``extra_pragmas``) on every
-    connection."""
+    connection. The file (and so its WAL and SHM files) is owner-only."""
+    create_owner_only(path)
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _pragmas(extra_pragmas))
     event.listen(engine, "begin", _on_begin)

@@ -75,6 +75,9 @@ class Organization(Base):
     legal_rep: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(40))
     township_code: Mapped[str] = mapped_column(String(12), index=True)
+    # The registration date from the civil-affairs register, when it says: a month's
+    # table counts the organization from then (else from the campaign's start).
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)
     # Pinyin initials and full pinyin of the name, lower case, for instant search.
     search_key: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

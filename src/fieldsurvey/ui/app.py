@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from fieldsurvey.commands.bundle import SHIPPED_FORM
 from fieldsurvey.county.office import OfficeRole
+from fieldsurvey.debris import remove_debris
 from fieldsurvey.forms.loader import FormLoadError, load_form
 from fieldsurvey.messages import render
 from fieldsurvey.paths import data_paths
@@ -33,6 +34,7 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
     app.setApplicationName("fieldsurvey")
     app.setApplicationDisplayName(render("app.name", lang))
     paths = data_paths(data_dir)
+    remove_debris(paths)  # what a crashed run left behind
     mode = startup_mode(paths, db)
     role: OfficeRole | None = None
     if mode == "ask":

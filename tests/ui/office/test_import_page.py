@@ -153,8 +153,8 @@ def test_the_button_and_a_second_batch_use_the_same_path(
     first_batch = page.batch_id
     assert cells(page, 4) == ["已导入"]
     with qtbot.waitSignal(page.import_ended, timeout=60_000):
-        page.pick_files()  # the same file again: a replay
-    assert cells(page, 4) == ["拒收"]
+        page.pick_files()  # the same file again: already in, not refused
+    assert cells(page, 4) == ["此前已导入"]
     assert "已经导入过" in cells(page, 10)[0]
     assert page.history_model.rowCount() == 2
     # Choosing the older batch in the history shows its report again.

@@ -506,7 +506,7 @@ def _unit_text(line: BatchLine) -> str:
 
 
 def _count_text(key: str, line: BatchLine) -> str:
-    return "" if line.outcome == "rejected" else str(getattr(line, key))
+    return str(getattr(line, key)) if line.outcome == "imported" else ""
 
 
 def _table(model: RowsModel[BatchLine] | RowsModel[BatchSummary]) -> QTableView:
