@@ -242,6 +242,9 @@ class BundleExportDialog(QDialog, Generic[C]):
         main = self.main_buttons.get(name)
         if main is not None:
             main.setDefault(True)
+            # The focus leaves the page just hidden for the next button in the chain;
+            # an auto-default button with the focus would take Enter from the main one.
+            main.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_no_identity(self, problem: str | None) -> QWidget:
         page = QWidget()
@@ -364,6 +367,7 @@ class BundleExportDialog(QDialog, Generic[C]):
         buttons = QHBoxLayout()
         self.open_folder_button = QPushButton(self.msg("open_folder"))
         self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_folder_button.setAutoDefault(False)  # Enter finishes (完成), as the page says
         finish = QPushButton(self.msg("finish"))
         finish.clicked.connect(self.accept)
         self.main_buttons["done"] = finish

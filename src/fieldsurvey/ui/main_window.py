@@ -57,7 +57,6 @@ class MainWindow(QMainWindow):
         self._touched: set[str] = set()  # organizations whose case row may have changed
         self.actions_by_name: dict[str, QAction] = {}
         self.setWindowTitle(self._title())
-        self.resize(1366, 768)
 
         self.cases = CaseListPage(ctx)
         self.org_page = OrganizationPage(ctx)

@@ -26,6 +26,7 @@ from fieldsurvey.register import FIELD_LABELS, RegisterError
 from fieldsurvey.register.editing import OrganizationCheck, check_organization, save_organization
 from fieldsurvey.store.models import Organization
 from fieldsurvey.store.organizations import EDITABLE
+from fieldsurvey.ui import fit
 from fieldsurvey.ui.context import AppContext
 
 # Fields picked from a choice list of the shipped form (the codes are stored).
@@ -86,6 +87,7 @@ class OrganizationDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        fit.scroll_body(self)  # on a small screen the fields scroll, the buttons stay
         if org_id is not None:
             self._load(org_id)
         if not self.township_code:

@@ -130,6 +130,8 @@ class StatsPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title_label.setFont(font)
+        # A long unit name must not widen the window past a 125 % laptop screen.
+        self.title_label.setWordWrap(True)
         self.month_combo = QComboBox()
         today = self.ctx.today()
         year, month = today.year, today.month
