@@ -34,18 +34,30 @@ def translations_folder() -> Path:
     return Path(PySide6.__file__).parent / "Qt" / "translations"
 
 
+class _QtTranslator(QTranslator):
+    """Qt's translation, and for a label Qt 6 gave a shortcut letter that the Chinese
+    file lacks ("&Look in:", "Files of &type:"), the translation without the letter."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str:
+        text = super().translate(context, source, disambiguation, n)
+        if not text and "&" in source:
+            text = super().translate(context, source.replace("&", ""), disambiguation, n)
+        return text or ""
+
+
 def use_language(app: QCoreApplication, lang: str) -> bool:
     """Make Qt's own texts (and its default locale) follow ``lang``; True if a
     translation was loaded. Called again on a language switch."""
     QLocale.setDefault(_LOCALES.get(lang, _LOCALES["en"]))
-    old = app.findChild(QTranslator, _PROPERTY)
-    if old is not None:
+    for old in app.findChildren(QTranslator, _PROPERTY):
         QCoreApplication.removeTranslator(old)
+        old.setObjectName("")  # deleted only once the event loop runs: not found again
         old.deleteLater()
     name = QT_FILES.get(lang)
     if name is None:
         return False
-    translator = QTranslator(app)
+    translator = _QtTranslator(app)
     translator.setObjectName(_PROPERTY)
     if not translator.load(name, str(translations_folder())):
         translator.deleteLater()
