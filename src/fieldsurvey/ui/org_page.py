@@ -104,7 +104,8 @@ class OrganizationPage(QWidget):
         layout.addWidget(self.status_line)
         layout.addLayout(body, 1)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_requested.emit)
-        QShortcut(QKeySequence("Ctrl+N"), self, self._new_or_continue)
+        # Ctrl+N belongs to the main window's 新建走访, which on this page starts or
+        # continues this organization's visit (one owner per key).
 
     def show_organization(self, org_id: str) -> None:
         self.org_id = org_id

@@ -10,10 +10,9 @@ relabelled, so an edit costs about a millisecond in the engine.
 Nothing typed is lost: a timer saves the draft every few seconds when anything
 changed, and leaving (:meth:`save_now`), hiding and closing save as well.
 
-Keyboard (:mod:`.editor_focus`): Tab/Shift+Tab and Enter move between
-questions across sections (not between the radio buttons of one question);
-digits pick choices; PageDown and PageUp switch sections; Ctrl+S saves;
-Ctrl+Enter finalizes (:mod:`.editor_actions`).
+Keys (:mod:`.editor_focus`): Tab/Enter move between questions across sections;
+digits pick choices; PgDn/PgUp switch sections; Ctrl+S saves; Ctrl+Enter
+finalizes (:mod:`.editor_actions`); Esc leaves a visit that cannot be edited.
 """
 
 from __future__ import annotations
@@ -96,8 +95,7 @@ class VisitEditor(QWidget):
         self.bind_state(answers)
         self.apply_mode()
         self.refresh()
-        self.timer = QTimer(self)
-        self.timer.setInterval(autosave_ms)
+        self.timer = QTimer(self, interval=autosave_ms)
         self.timer.timeout.connect(self.save_now)  # saves only when something changed
         self.timer.start()
 
@@ -109,10 +107,9 @@ class VisitEditor(QWidget):
                 raise VisitError(Message("visit.not_found", {"id": self.visit_id}))
             organization = session.get(Organization, visit.organization_id)
             self.organization = organization.name if organization is not None else ""
-            self.status, self.revision = visit.status, visit.revision
-            self.officer = visit.officer
-            self.is_deleted = visit.deleted_at is not None
-            self.deleted_reason = visit.deleted_reason or ""
+            self.status, self.revision, self.officer = visit.status, visit.revision, visit.officer
+            self.is_deleted, self.deleted_reason = (visit.deleted_at is not None,
+                                                    visit.deleted_reason or "")
             self.foreign_form = visit.form_id != self.form.form_id
             self.previous_reasons = {o["field"]: o["reason"]
                                      for o in json.loads(visit.overrides_json or "[]")}
@@ -210,6 +207,9 @@ class VisitEditor(QWidget):
             shortcut(self, keys_text, self.lifecycle.request_finalize)
         shortcut(self, "PgDown", lambda: self.focus.switch_section(+1))
         shortcut(self, "PgUp", lambda: self.focus.switch_section(-1))
+        # Esc leaves a visit that cannot be edited; in a draft it stays with the
+        # cell editors and lists that use it to cancel.
+        self.back_key = shortcut(self, "Esc", self.go_back)
 
     def bind_state(self, answers: dict[str, Any]) -> None:
         self.state = FormState(self.form, answers, now=partial(form_now, self.ctx))
@@ -240,6 +240,7 @@ class VisitEditor(QWidget):
         elif self.status == "final":
             self.banner.setText(tr("ui.visit.banner_final"))
         self.banner.setVisible(self.read_only)
+        self.back_key.setEnabled(self.read_only)
 
     # -- edits --------------------------------------------------------------------------
     def _widget_changed(self, name: str) -> None:

@@ -58,7 +58,12 @@ class FocusRouter:
             # own target; anything else is put right once the change is done.
             QTimer.singleShot(0, editor, self._recover_focus)
             return True
-        if self.current_stop() is not None:
+        stop = self.current_stop()
+        if isinstance(stop, RepeatTable) and focus is stop.add_button and not forward \
+                and stop.model.rowCount():
+            stop.focus_in(False)  # Shift+Tab from 添加一行: back into the last cell
+            return True
+        if stop is not None:
             return self.advance(1 if forward else -1)
         if focus is editor.navigator and forward:
             return self.advance_into(editor.navigator.currentRow())

@@ -67,7 +67,8 @@ def button(parent: QWidget, text: str, slot: Any, layout: QHBoxLayout) -> QPushB
     return button
 
 
-def shortcut(parent: QWidget, keys: str, slot: Any) -> None:
-    shortcut = QShortcut(QKeySequence(keys), parent)
-    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    shortcut.activated.connect(slot)
+def shortcut(parent: QWidget, keys: str, slot: Any) -> QShortcut:
+    made = QShortcut(QKeySequence(keys), parent)
+    made.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    made.activated.connect(slot)
+    return made

@@ -231,6 +231,10 @@ class SectionPage(QScrollArea):
         layout.addStretch(1)
         content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setWidget(content)
+        # Alt+N adds a roster row from any question of the section; with two
+        # rosters in one section each keeps it to itself (one owner per key).
+        for table in self.tables.values():
+            table.claim_add_key(self if len(self.tables) == 1 else table)
 
     def _fill(self, form: FormDefinition, group: Group, lang: str,
               today: Callable[[], dt.date], layout: QVBoxLayout, parent: QWidget) -> None:
