@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from fieldsurvey.bundles.monthly import default_month
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.qt_language import DATE_FORMAT
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -37,7 +38,7 @@ class BatchPrintDialog(QDialog):
         self.start, self.end = QDateEdit(_qdate(start)), QDateEdit(_qdate(end))
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(DATE_FORMAT)  # 2026-12-05 in both languages
         note = QLabel(ctx.tr("ui.batch_print.note"))
         note.setWordWrap(True)
         form = QFormLayout()
