@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QMainWindow,
+    QTableView,
     QVBoxLayout,
 )
 from pytestqt.qtbot import QtBot
@@ -106,3 +108,20 @@ def test_a_capped_dialog_scrolls_its_content_and_keeps_its_buttons(qtbot: QtBot)
     qtbot.waitUntil(lambda: dialog.height() == 300)
     bottom = buttons.mapTo(dialog, QPoint(0, buttons.height())).y()
     assert buttons.isVisible() and bottom <= dialog.height()
+
+
+def test_a_narrow_table_takes_width_from_other_columns_before_the_name(qtbot: QtBot) -> None:
+    model = QStandardItemModel(3, 4)
+    model.setHorizontalHeaderLabels(["单位名称", "统一社会信用代码", "状态", "人数"])
+    view = QTableView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    fit.share_width(view, 0, {1: 200, 2: 230, 3: 60})
+    view.resize(1300, 300)
+    view.show()
+    qtbot.waitUntil(lambda: view.columnWidth(0) > 600)
+    assert [view.columnWidth(c) for c in (1, 2, 3)] == [200, 230, 60]
+    view.resize(640, 300)
+    qtbot.waitUntil(lambda: view.columnWidth(2) < 230)
+    assert view.columnWidth(0) >= 0.35 * view.viewport().width() - 1
+    assert view.columnWidth(0) > view.columnWidth(2)

@@ -13,7 +13,9 @@ pixels, less the taskbar. So:
   once it is built: everything but its buttons scrolls, so the buttons always
   show;
 - main windows open maximized the first time and come back as they were left
-  (:func:`show_main`).
+  (:func:`show_main`);
+- a table gives its spare width to the name column and, when narrow, takes it
+  from the other columns first (:func:`share_width`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QFrame,
+    QHeaderView,
     QMainWindow,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -95,6 +99,47 @@ def install(app: QApplication) -> None:
     app.setProperty("fieldsurvey_fit", True)
     fitter = _FitOnShow(app)
     app.installEventFilter(fitter)
+
+
+class _ShareWidth(QObject):
+    """Keeps a table's name column readable when the table is narrow (see share_width)."""
+
+    def __init__(self, view: QTableView, name_column: int, widths: dict[int, int],
+                 name_share: float) -> None:
+        # Owned by the viewport, whose resizes it follows: the viewport's size is the
+        # one the columns share, and it is settled only after the view's own resize.
+        viewport = view.viewport()
+        super().__init__(viewport)
+        self.view, self.viewport = view, viewport
+        self.name_column, self.widths, self.name_share = name_column, widths, name_share
+        view.horizontalHeader().setSectionResizeMode(name_column,
+                                                     QHeaderView.ResizeMode.Stretch)
+        viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport and event.type() == QEvent.Type.Resize \
+                and self.view.isVisible():
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        header = self.view.horizontalHeader()
+        room = self.viewport.width() * (1 - self.name_share)
+        wanted = sum(self.widths.values())
+        scale = min(1.0, room / wanted) if wanted else 1.0
+        metrics = header.fontMetrics()
+        for column, width in self.widths.items():
+            label = str(self.view.model().headerData(column, Qt.Orientation.Horizontal) or "")
+            floor = metrics.horizontalAdvance(label) + 16  # the heading stays readable
+            header.resizeSection(column, max(int(width * scale), min(floor, width)))
+
+
+def share_width(view: QTableView, name_column: int, widths: dict[int, int],
+                name_share: float = 0.35) -> None:
+    """Give ``view``'s spare width to its name column: the other columns keep their
+    ``widths`` while there is room, and shrink (not below their headings) before the
+    name gets less than ``name_share`` of the table."""
+    _ShareWidth(view, name_column, widths, name_share).apply()
 
 
 class _Body(QScrollArea):
