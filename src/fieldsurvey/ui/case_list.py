@@ -96,7 +96,10 @@ class CaseListPage(QWidget):
         # columns give way first, so names are not cut short while 状态 stays wide.
         widths = {COLUMNS.index(column): width for column, width in
                   zip(COLUMNS[1:], (170, 200, 230, 96, 96, 60, 60), strict=True)}
-        fit.share_width(self.table, COLUMNS.index("name"), widths)
+        samples = {COLUMNS.index("uscc"): "52421202391913279X",
+                   COLUMNS.index("last_visit"): "2026-12-05",
+                   COLUMNS.index("next_visit"): "2026-12-05"}
+        fit.share_width(self.table, COLUMNS.index("name"), widths, samples=samples)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.setObjectName("case_table")
 

@@ -105,13 +105,14 @@ class _ShareWidth(QObject):
     """Keeps a table's name column readable when the table is narrow (see share_width)."""
 
     def __init__(self, view: QTableView, name_column: int, widths: dict[int, int],
-                 name_share: float) -> None:
+                 name_share: float, samples: dict[int, str]) -> None:
         # Owned by the viewport, whose resizes it follows: the viewport's size is the
         # one the columns share, and it is settled only after the view's own resize.
         viewport = view.viewport()
         super().__init__(viewport)
         self.view, self.viewport = view, viewport
         self.name_column, self.widths, self.name_share = name_column, widths, name_share
+        self.samples = samples
         view.horizontalHeader().setSectionResizeMode(name_column,
                                                      QHeaderView.ResizeMode.Stretch)
         viewport.installEventFilter(self)
@@ -130,16 +131,20 @@ class _ShareWidth(QObject):
         metrics = header.fontMetrics()
         for column, width in self.widths.items():
             label = str(self.view.model().headerData(column, Qt.Orientation.Horizontal) or "")
-            floor = metrics.horizontalAdvance(label) + 16  # the heading stays readable
+            # The heading, and a value that must never be cut (a date), stay readable.
+            floor = max(metrics.horizontalAdvance(label),
+                        self.view.fontMetrics().horizontalAdvance(self.samples.get(column, "")))
+            floor += 16
             header.resizeSection(column, max(int(width * scale), min(floor, width)))
 
 
 def share_width(view: QTableView, name_column: int, widths: dict[int, int],
-                name_share: float = 0.35) -> None:
+                name_share: float = 0.35, samples: dict[int, str] | None = None) -> None:
     """Give ``view``'s spare width to its name column: the other columns keep their
-    ``widths`` while there is room, and shrink (not below their headings) before the
-    name gets less than ``name_share`` of the table."""
-    _ShareWidth(view, name_column, widths, name_share).apply()
+    ``widths`` while there is room, and shrink (not below their headings, nor below
+    their ``samples``, such as a date) before the name gets less than ``name_share``
+    of the table."""
+    _ShareWidth(view, name_column, widths, name_share, samples or {}).apply()
 
 
 class _Body(QScrollArea):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -75,8 +76,9 @@ class QuestionRow(QWidget):
         self.label_text = form.label(question.name, lang)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 2, 0, 2)
-        self._render_label()
         width = self.label.fontMetrics().horizontalAdvance("中") * LABEL_EMS
+        self._label_room = width - 8  # the holder's right margin
+        self._render_label()
         left = QVBoxLayout()
         left.setSpacing(2)
         left.addWidget(self.label)
@@ -131,6 +133,14 @@ class QuestionRow(QWidget):
             # A no-break space: the mark never wraps onto a line of its own.
             text += f'<span style="color:{ERROR_COLOR}">\u00a0*</span>'
         self.label.setText(text)
+        # Chinese wraps between any two characters, so a label a little longer than
+        # a line left one character ("员") alone below; lines of even length instead.
+        metrics = self.label.fontMetrics()
+        full = metrics.horizontalAdvance(self.label_text + (" *" if self._required else ""))
+        lines = max(1, math.ceil(full / self._label_room))
+        even = math.ceil(full / lines) + metrics.horizontalAdvance("中")
+        self.label.setMaximumWidth(self._label_room if lines == 1
+                                   else min(self._label_room, even))
 
     def set_required(self, required: bool) -> None:
         if required != self._required:
