@@ -38,6 +38,7 @@ from fieldsurvey.identity.keys import MIN_SCRYPT_N, create_identity
 from fieldsurvey.identity.records import PublicIdentity
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.resources import forms_dir
+from fieldsurvey.ui import fit
 from fieldsurvey.ui.mode_dialog import ModeDialog
 from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.setup import OfficeSetupDialog
@@ -90,7 +91,7 @@ def shoot_first_run(lang: str, out: Path) -> None:
         setup.edits[field].setText(text)
     setup.finish()  # the city's code where the county's is wanted: shown under the field
     setup.show()
-    setup.adjustSize()
+    fit.cap(setup, setup.sizeHint())  # the error line made it taller: as shown anew
     center(setup, behind)
     shoot_over(behind, setup, out / f"office_setup_{lang}.png")
     setup.close()

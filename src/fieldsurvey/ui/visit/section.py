@@ -135,6 +135,11 @@ class QuestionRow(QWidget):
         self.label.setText(text)
         # Chinese wraps between any two characters, so a label a little longer than
         # a line left one character ("员") alone below; lines of even length instead.
+        # (Words wrap whole: an English label needs no help, and evened lines would
+        # need more of them than the label is given.)
+        if " " in self.label_text.strip():
+            self.label.setMaximumWidth(self._label_room)
+            return
         metrics = self.label.fontMetrics()
         full = metrics.horizontalAdvance(self.label_text + (" *" if self._required else ""))
         lines = max(1, math.ceil(full / self._label_room))
