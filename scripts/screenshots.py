@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
-from shots_common import center, screen_size, shoot, shoot_over, start_app
+from shots_common import center, fill_screen, shoot, shoot_over, start_app
 from shots_dashboard import shoot_dashboard
 from shots_import import shoot_import
 from shots_visit import shoot_visit
@@ -57,9 +57,7 @@ def shoot_main_screens(ctx: AppContext, out: Path) -> None:
     """The case list, an organization page, and first-run setup."""
     lang = ctx.lang
     window = MainWindow(ctx)
-    window.resize(*screen_size())
-    window.move(0, 0)
-    window.show()
+    fill_screen(window)
     window.cases.wait_loaded()
     shoot(window, out / f"case_list_{lang}.png")
     window.cases.search.setText("xh")
@@ -82,8 +80,7 @@ def shoot_main_screens(ctx: AppContext, out: Path) -> None:
     # First run: setup alone on the desktop, in a data folder without a key (so it also
     # asks for the passphrase).
     desktop = QWidget()
-    desktop.resize(*screen_size())
-    desktop.show()
+    fill_screen(desktop)
     setup = SetupDialog(ctx.db, DataPaths(Path(tempfile.mkdtemp())), lang, desktop)
     setup.show()
     center(setup, desktop)

@@ -26,11 +26,11 @@ def start_app(argv: list[str]) -> QApplication:
     return app
 
 
-def screen_size() -> tuple[int, int]:
-    """The screen's available size in Qt's (scaled) pixels: 1366×768 at 100 %,
-    1093×614 at 125 % (``QT_SCALE_FACTOR=1.25``)."""
-    area = fit.available()
-    return area.width(), area.height()
+def fill_screen(window: QWidget) -> None:
+    """Show ``window`` over the whole available area, as a maximized window is (shown
+    at that size, ``fit`` would leave room for a frame a maximized window lacks)."""
+    window.show()
+    window.setGeometry(fit.available())
 
 
 def scale_suffix() -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtWidgets import QWidget
-from shots_common import center, screen_size, shoot, shoot_over, start_app
+from shots_common import center, fill_screen, shoot, shoot_over, start_app
 
 from fieldsurvey.county.db import open_office
 from fieldsurvey.county.office import (
@@ -67,9 +67,7 @@ def officer(name: str, code: str, unit: str, phone: str) -> PublicIdentity:
 def desktop() -> QWidget:
     """An empty desktop for the first-run dialogs, which have no window behind them."""
     widget = QWidget()
-    widget.resize(*screen_size())
-    widget.move(0, 0)
-    widget.show()
+    fill_screen(widget)
     return widget
 
 
@@ -100,9 +98,7 @@ def shoot_first_run(lang: str, out: Path) -> None:
 
 def shoot_trust(ctx: OfficeContext, card: PublicIdentity, out: Path) -> None:
     window = OfficeWindow(ctx)
-    window.resize(*screen_size())
-    window.move(0, 0)
-    window.show()
+    fill_screen(window)
     page = window.show_page("trust")
     page.select_key(page.rows[1].key_id)  # type: ignore[attr-defined]
     shoot(window, out / f"office_trust_{ctx.lang}.png")

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
-from shots_common import screen_size, shoot, start_app
+from shots_common import fill_screen, shoot, start_app
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "county"))
@@ -99,9 +99,7 @@ def make_bundles(folder: Path, form: FormDefinition) -> tuple[list[Township], li
 
 def window_on(ctx: OfficeContext, page: str) -> OfficeWindow:
     window = OfficeWindow(ctx)
-    window.resize(*screen_size())
-    window.move(0, 0)
-    window.show()
+    fill_screen(window)
     window.show_page(page)
     return window
 

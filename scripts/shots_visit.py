@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from shots_common import center, screen_size, settle, shoot, shoot_over
+from shots_common import center, fill_screen, settle, shoot, shoot_over
 
 from fieldsurvey.domain.uscc import uscc_check_char
 from fieldsurvey.forms.state import Ref
@@ -73,9 +73,7 @@ def shoot_visit(ctx: AppContext, out_dir: Path) -> list[Path]:
     written = []
     visit_id = _prepared_visit(ctx)
     editor = VisitEditor(ctx, visit_id)
-    editor.resize(*screen_size())
-    editor.move(0, 0)
-    editor.show()
+    fill_screen(editor)
     editor.activateWindow()
     settle(editor)
 
