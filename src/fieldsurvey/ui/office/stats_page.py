@@ -150,8 +150,7 @@ class StatsPage(QWidget):
         self.pdf_button.clicked.connect(self.export_pdf)
         self.preview_button = QPushButton(tr("ui.office_stats.print_preview"))
         self.preview_button.clicked.connect(self.print_preview)
-        bar.addWidget(self.title_label)
-        bar.addStretch(1)
+        bar.addWidget(self.title_label, 1)  # the spare room: it wraps only when short
         bar.addWidget(QLabel(tr("ui.office_stats.month")))
         bar.addWidget(self.month_combo)
         bar.addWidget(self.refresh_button)
