@@ -23,6 +23,7 @@ Plain Python with no imports from the project: the spec runs it inside PyInstall
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 from pathlib import Path
 
@@ -57,6 +58,26 @@ def shipped_files(repo: Path = REPO) -> list[tuple[Path, Path]]:
                 and (f.suffix != ".py" or any(f.is_relative_to(m) for m in migrations))
                 and f.name not in _NOT_PACKAGE_DATA]
     return entries
+
+
+#: Qt's own translations the app loads (``fieldsurvey.ui.qt_language``), kept where
+#: that module looks in a frozen build: beside PySide6, as in the wheel.
+QT_TRANSLATIONS = ("qtbase_zh_CN.qm",)
+QT_TRANSLATIONS_FOLDER = Path("PySide6", "Qt", "translations")
+
+
+def qt_translation_files() -> list[tuple[str, str]]:
+    """Qt's translation files, ``(source, destination folder)``, from the installed PySide6.
+
+    Found without importing Qt: the spec runs inside PyInstaller's process."""
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("PySide6 is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "Qt" / "translations"
+    missing = [name for name in QT_TRANSLATIONS if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{folder}: no {', '.join(missing)}")
+    return [(str(folder / name), str(QT_TRANSLATIONS_FOLDER)) for name in QT_TRANSLATIONS]
 
 
 def datas(repo: Path = REPO) -> list[tuple[str, str]]:

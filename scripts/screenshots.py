@@ -1,5 +1,13 @@
 """Regenerate docs/screenshots/: every main screen at 1366x768, in Chinese and English.
 
+At 125 % (``QT_SCALE_FACTOR=1.25``) the same screens are written with ``_125`` in
+their names; windows take the screen's available area, dialogs are fitted as in the
+app (:mod:`fieldsurvey.ui.fit`). Both sets, with the office screens::
+
+    for scale in 1 1.25; do for s in screenshots shots_office shots_office_pages; do
+      QT_SCALE_FACTOR=$scale xvfb-run -a -s "-screen 0 1366x768x24" \
+        .venv/bin/python scripts/$s.py; done; done
+
 Run under a virtual display with a CJK font installed (``make test`` installs
 xvfb and fonts-noto-cjk)::
 
@@ -17,11 +25,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
-from shots_common import SIZE, center, shoot, shoot_over
+from PySide6.QtWidgets import QWidget
+from shots_common import center, fill_screen, shoot, shoot_over, start_app
 from shots_dashboard import shoot_dashboard
 from shots_import import shoot_import
 from shots_visit import shoot_visit
+from sqlalchemy import select
 
 from fieldsurvey.cases.demo import populate_demo
 from fieldsurvey.forms.loader import load_form
@@ -29,9 +38,12 @@ from fieldsurvey.identity.keys import MIN_SCRYPT_N, create_identity
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import open_store
+from fieldsurvey.store.models import Visit
 from fieldsurvey.store.profile import OfficerProfile, save_profile
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.main_window import MainWindow
+from fieldsurvey.ui.print_preview import print_visit
+from fieldsurvey.ui.qt_language import use_language
 from fieldsurvey.ui.setup_dialog import SetupDialog
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -45,9 +57,7 @@ def shoot_main_screens(ctx: AppContext, out: Path) -> None:
     """The case list, an organization page, and first-run setup."""
     lang = ctx.lang
     window = MainWindow(ctx)
-    window.resize(*SIZE)
-    window.move(0, 0)
-    window.show()
+    fill_screen(window)
     window.cases.wait_loaded()
     shoot(window, out / f"case_list_{lang}.png")
     window.cases.search.setText("xh")
@@ -57,13 +67,20 @@ def shoot_main_screens(ctx: AppContext, out: Path) -> None:
     busiest = max(window.cases.model.rows, key=lambda row: (row.visits, row.status == "union"))
     window.open_organization(busiest.id)
     shoot(window, out / f"organization_{lang}.png")
+    # Its latest finalized visit's record sheet in the print preview, fitted to the screen.
+    with ctx.db.transaction() as session:
+        final = session.scalars(select(Visit.id).where(
+            Visit.organization_id == busiest.id, Visit.status == "final")).first()
+    preview = print_visit(ctx, final, window) if final else None
+    if preview is not None:
+        shoot_over(window, preview, out / f"print_preview_{lang}.png")
+        preview.close()
 
     window.close()
     # First run: setup alone on the desktop, in a data folder without a key (so it also
     # asks for the passphrase).
     desktop = QWidget()
-    desktop.resize(*SIZE)
-    desktop.show()
+    fill_screen(desktop)
     setup = SetupDialog(ctx.db, DataPaths(Path(tempfile.mkdtemp())), lang, desktop)
     setup.show()
     center(setup, desktop)
@@ -74,7 +91,7 @@ def shoot_main_screens(ctx: AppContext, out: Path) -> None:
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
-    app = QApplication(argv[:1])
+    app = start_app(argv)
     with tempfile.TemporaryDirectory() as data:
         paths = DataPaths(Path(data)).ensure()
         db = open_store(paths)
@@ -87,6 +104,7 @@ def main(argv: list[str]) -> int:
                             unit_code=PROFILE.township_code, unit_name=PROFILE.township_name,
                             scrypt_n=MIN_SCRYPT_N)
             for lang in ("zh", "en"):
+                use_language(app, lang)  # Qt's own words too, as in the app
                 ctx = AppContext(lang=lang, paths=paths, db=db, form=form, profile=PROFILE,
                                  today=lambda: TODAY)
                 shoot_main_screens(ctx, out)

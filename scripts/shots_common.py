@@ -14,8 +14,29 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-SIZE = (1366, 768)
+from fieldsurvey.ui import fit
+
 TITLE_BAR = 28
+
+
+def start_app(argv: list[str]) -> QApplication:
+    """The application as the app starts it: every window fitted to the screen."""
+    app = QApplication(argv[:1])
+    fit.install(app)
+    return app
+
+
+def fill_screen(window: QWidget) -> None:
+    """Show ``window`` over the whole available area, as a maximized window is (shown
+    at that size, ``fit`` would leave room for a frame a maximized window lacks)."""
+    window.show()
+    window.setGeometry(fit.available())
+
+
+def scale_suffix() -> str:
+    """``""`` at 100 %, ``"_125"`` at 125 %: both sets live side by side."""
+    ratio = QApplication.primaryScreen().devicePixelRatio()
+    return "" if abs(ratio - 1) < 0.01 else f"_{round(ratio * 100)}"
 
 
 def settle(widget: QWidget) -> None:
@@ -28,6 +49,7 @@ def settle(widget: QWidget) -> None:
 
 
 def save(pixmap: QPixmap, path: Path) -> Path:
+    path = path.with_name(path.stem + scale_suffix() + path.suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not pixmap.save(str(path)):
         raise OSError(f"could not write {path}")

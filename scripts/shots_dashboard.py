@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QMainWindow
-from shots_common import SIZE, center, shoot, shoot_over
+from shots_common import center, fill_screen, shoot, shoot_over
 
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.dashboard import DashboardPage
@@ -38,9 +38,7 @@ def shoot_dashboard(ctx: AppContext, out_dir: Path, *, passphrase: str) -> list[
     window = QMainWindow()
     window.setWindowTitle(ctx.tr("app.name"))
     window.setCentralWidget(DashboardPage(ctx))
-    window.move(0, 0)
-    window.resize(*SIZE)
-    window.show()
+    fill_screen(window)
     shots = [shoot(window, out_dir / f"dashboard_{lang}.png")]
 
     dialog = ExportDialog(ctx, window)

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from PySide6.QtCore import QSize
 from shots_common import shoot
 
 from fieldsurvey.domain.uscc import org_code_check_char, uscc_check_char
+from fieldsurvey.ui import fit
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.org_dialog import OrganizationDialog
@@ -94,7 +96,7 @@ def shoot_import(ctx: AppContext, out_dir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         register = write_demo_register(Path(tmp) / "翠苑街道社会组织名录.xlsx")
         wizard = ImportWizard(ctx, path=register)
-        wizard.resize(*DIALOG_SIZE)
+        fit.cap(wizard, QSize(*DIALOG_SIZE))  # as the app does on a smaller screen
         wizard.show()
         wizard.next_button.click()
         shots.append(shoot(wizard, out_dir / f"import_mapping_{ctx.lang}.png"))

@@ -22,8 +22,8 @@ import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from PySide6.QtWidgets import QApplication, QWidget
-from shots_common import SIZE, center, shoot, shoot_over
+from PySide6.QtWidgets import QWidget
+from shots_common import center, fill_screen, shoot, shoot_over, start_app
 
 from fieldsurvey.county.db import open_office
 from fieldsurvey.county.office import (
@@ -38,11 +38,13 @@ from fieldsurvey.identity.keys import MIN_SCRYPT_N, create_identity
 from fieldsurvey.identity.records import PublicIdentity
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.resources import forms_dir
+from fieldsurvey.ui import fit
 from fieldsurvey.ui.mode_dialog import ModeDialog
 from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.setup import OfficeSetupDialog
 from fieldsurvey.ui.office.trust_page import CardCheckDialog
 from fieldsurvey.ui.office.window import OfficeWindow
+from fieldsurvey.ui.qt_language import use_language
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 TODAY = dt.date(2026, 11, 21)
@@ -65,9 +67,7 @@ def officer(name: str, code: str, unit: str, phone: str) -> PublicIdentity:
 def desktop() -> QWidget:
     """An empty desktop for the first-run dialogs, which have no window behind them."""
     widget = QWidget()
-    widget.resize(*SIZE)
-    widget.move(0, 0)
-    widget.show()
+    fill_screen(widget)
     return widget
 
 
@@ -89,7 +89,7 @@ def shoot_first_run(lang: str, out: Path) -> None:
         setup.edits[field].setText(text)
     setup.finish()  # the city's code where the county's is wanted: shown under the field
     setup.show()
-    setup.adjustSize()
+    fit.cap(setup, setup.sizeHint())  # the error line made it taller: as shown anew
     center(setup, behind)
     shoot_over(behind, setup, out / f"office_setup_{lang}.png")
     setup.close()
@@ -98,9 +98,7 @@ def shoot_first_run(lang: str, out: Path) -> None:
 
 def shoot_trust(ctx: OfficeContext, card: PublicIdentity, out: Path) -> None:
     window = OfficeWindow(ctx)
-    window.resize(*SIZE)
-    window.move(0, 0)
-    window.show()
+    fill_screen(window)
     page = window.show_page("trust")
     page.select_key(page.rows[1].key_id)  # type: ignore[attr-defined]
     shoot(window, out / f"office_trust_{ctx.lang}.png")
@@ -115,7 +113,7 @@ def shoot_trust(ctx: OfficeContext, card: PublicIdentity, out: Path) -> None:
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
-    app = QApplication(argv[:1])
+    app = start_app(argv)
     form = load_form(forms_dir() / "so_union_visit.xlsx")
     with tempfile.TemporaryDirectory() as data:
         paths = DataPaths(Path(data)).ensure()
@@ -139,6 +137,7 @@ def main(argv: list[str]) -> int:
                             phone="0715-8123456", scrypt_n=MIN_SCRYPT_N)
             card = officer("吴敏", "421202103", "横沟桥镇", "13800138123")
             for lang in ("zh", "en"):
+                use_language(app, lang)  # Qt's own words too, as in the app
                 ctx = OfficeContext(lang=lang, paths=paths, db=db, form=form, profile=COUNTY,
                                     staff_name="李敏", today=lambda: TODAY)
                 shoot_first_run(lang, out)

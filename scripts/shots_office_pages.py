@@ -20,8 +20,7 @@ import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
-from PySide6.QtWidgets import QApplication
-from shots_common import SIZE, shoot
+from shots_common import fill_screen, shoot, start_app
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "county"))
@@ -38,6 +37,7 @@ from fieldsurvey.ui.office.import_page import ImportPage
 from fieldsurvey.ui.office.stats_page import StatsPage
 from fieldsurvey.ui.office.table_models import wait_for_jobs
 from fieldsurvey.ui.office.window import OfficeWindow
+from fieldsurvey.ui.qt_language import use_language
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 STAFF = "李敏"
@@ -99,9 +99,7 @@ def make_bundles(folder: Path, form: FormDefinition) -> tuple[list[Township], li
 
 def window_on(ctx: OfficeContext, page: str) -> OfficeWindow:
     window = OfficeWindow(ctx)
-    window.resize(*SIZE)
-    window.move(0, 0)
-    window.show()
+    fill_screen(window)
     window.show_page(page)
     return window
 
@@ -144,7 +142,7 @@ def shoot_pages(ctx: OfficeContext, out: Path, files: list[Path] | None) -> list
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
-    app = QApplication(argv[:1])
+    app = start_app(argv)
     form = load_form(forms_dir() / "so_union_visit.xlsx")
     with tempfile.TemporaryDirectory() as data:
         root = Path(data)
@@ -155,6 +153,7 @@ def main(argv: list[str]) -> int:
         try:
             pending: list[Path] | None = files
             for lang in ("zh", "en"):
+                use_language(app, lang)  # Qt's own words too, as in the app
                 ctx = OfficeContext(lang=lang, paths=paths, db=db, form=form, profile=COUNTY,
                                     staff_name=STAFF, today=lambda: TODAY)
                 shoot_pages(ctx, out, pending)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from shots_common import SIZE, center, settle, shoot, shoot_over
+from shots_common import center, fill_screen, settle, shoot, shoot_over
 
 from fieldsurvey.domain.uscc import uscc_check_char
 from fieldsurvey.forms.state import Ref
@@ -73,14 +73,16 @@ def shoot_visit(ctx: AppContext, out_dir: Path) -> list[Path]:
     written = []
     visit_id = _prepared_visit(ctx)
     editor = VisitEditor(ctx, visit_id)
-    editor.resize(*SIZE)
-    editor.move(0, 0)
-    editor.show()
+    fill_screen(editor)
     editor.activateWindow()
     settle(editor)
 
     editor.go_to(Ref("org_name"))
     written.append(shoot(editor, out_dir / f"visit_entry_{lang}.png"))
+
+    # Long labels (其中：兼职和退休返聘人员) wrap without a lone character.
+    editor.go_to(Ref("staff_parttime"))
+    written.append(shoot(editor, out_dir / f"visit_staff_{lang}.png"))
 
     editor.go_to(Ref("leader_name", (0,)))
     written.append(shoot(editor, out_dir / f"visit_union_{lang}.png"))

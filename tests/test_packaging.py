@@ -76,7 +76,14 @@ def test_the_build_is_stamped_with_the_package_version() -> None:
 def test_the_spec_takes_its_data_files_and_version_from_the_helper() -> None:
     spec = (PACKAGING / "fieldsurvey.spec").read_text(encoding="utf-8")
     assert "datafiles.datas(REPO)" in spec and "datafiles.app_version(REPO)" in spec
+    assert "datafiles.qt_translation_files()" in spec
     assert "_MEIPASS" not in spec
+
+
+def test_the_build_ships_qts_chinese_where_the_app_looks_for_it() -> None:
+    [(source, folder)] = datafiles.qt_translation_files()
+    assert Path(source).name == "qtbase_zh_CN.qm" and Path(source).is_file()
+    assert Path(folder) == Path("PySide6", "Qt", "translations")
 
 
 def frozen_pins() -> dict[str, str]:

@@ -36,6 +36,11 @@ class DataPaths:
         return self.root / "settings.json"
 
     @property
+    def window_state(self) -> Path:
+        """Where the main windows' size and place are remembered (Qt's own INI format)."""
+        return self.root / "windows.ini"
+
+    @property
     def keys(self) -> Path:
         return self.root / "keys"
 

@@ -263,3 +263,17 @@ def test_the_verification_code_is_stable_and_short() -> None:
     assert len(code.short) == 19 and code.short.count("-") == 3
     assert set(code.short.replace("-", "")) <= set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
     assert record_code(code.visit_id, 3, {"a": 1, "b": ["x"]}).short != code.short
+
+
+def test_an_english_record_has_no_chinese_heading_and_no_heading_twice(
+        demo: Database, shipped_form: FormDefinition, tmp_path: Path) -> None:
+    with demo.sessions() as session:
+        visit_id = session.scalars(select(Visit.id).where(Visit.status == "final")).first()
+    assert visit_id is not None
+    out = tmp_path / "en.pdf"
+    write_visit_record(demo, shipped_form, visit_id, out, lang="en")
+    first = page_texts(out)[0]
+    title, subtitle = [line.strip() for line in first.splitlines() if line.strip()][:2]
+    assert title.startswith("Visit record") and subtitle.startswith("Form version")
+    assert not any("\u4e00" <= char <= "\u9fff" for char in title + subtitle)
+    assert first.count("The visit\n") == 1

@@ -212,6 +212,21 @@ def test_the_result_page_opens_the_folder(qtbot: QtBot, officer: AppContext, out
     assert [url.toLocalFile() for url in opener.opened] == [str(out)]
 
 
+def test_enter_on_the_result_page_finishes_instead_of_opening_the_folder(
+        qtbot: QtBot, officer: AppContext, out: Path) -> None:
+    dialog = open_dialog(qtbot, officer, out)
+    with qtbot.waitSignal(dialog.export_ended, timeout=60_000):
+        try_passphrase(qtbot, dialog, PASSPHRASE)
+    opener = FolderOpener()
+    QDesktopServices.setUrlHandler("file", opener, "open")
+    try:
+        with qtbot.waitSignal(dialog.accepted):
+            qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert opener.opened == []
+
+
 # -- the reminder bar ------------------------------------------------------------------------
 def set_last_export(ctx: AppContext, when: dt.datetime) -> None:
     with ctx.db.transaction() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -159,3 +159,42 @@ def test_without_a_profile_nothing_can_be_added(qtbot: QtBot, ctx: AppContext) -
     type_into(qtbot, line(dialog, "name"), "甲协会")
     assert not dialog.save_button.isEnabled()
     assert "本人信息" in dialog.error_label.text()
+
+
+def test_cancel_after_typing_asks_first_and_enter_keeps_the_work(qtbot: QtBot,
+                                                                  ctx: AppContext) -> None:
+    dialog = OrganizationDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_into(qtbot, line(dialog, "name"), "西湖区茶叶协会")
+    qtbot.keyClick(line(dialog, "name"), Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert box is not None and box.isVisible() and dialog.isVisible()
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the default answer keeps the work
+    qtbot.waitUntil(lambda: dialog.discard_box is None)
+    assert dialog.isVisible() and line(dialog, "name").text() == "西湖区茶叶协会"
+    dialog.reject()
+    box = dialog.discard_box
+    assert box is not None
+    with qtbot.waitSignal(dialog.rejected):
+        box.button(QMessageBox.StandardButton.Discard).click()
+
+
+def test_cancel_with_nothing_typed_closes_at_once(qtbot: QtBot, ctx: AppContext) -> None:
+    dialog = OrganizationDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.rejected):
+        dialog.reject()
+    assert dialog.discard_box is None
+
+
+def test_enter_in_a_field_saves_rather_than_cancels(qtbot: QtBot, ctx: AppContext) -> None:
+    dialog = OrganizationDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_into(qtbot, line(dialog, "name"), "西湖区茶叶协会")
+    type_into(qtbot, line(dialog, "uscc"), TEA)
+    assert dialog.save_button.isDefault()
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.keyClick(line(dialog, "uscc"), Qt.Key.Key_Return)

@@ -38,6 +38,7 @@ from fieldsurvey.printing.layout import (
     PageNumberDecor,
     Styles,
     build_pdf,
+    form_title,
     frame_size,
     make_styles,
     para,
@@ -324,7 +325,7 @@ def blank_form_story(form: FormDefinition, styles: Styles, lang: str,
     progress = progress or NullProgress()
     width, _ = frame_size(footer=FOOTER_SMALL)
     story: list[Flowable] = [
-        para(render("print.blank.title", lang, title=form.title_in(lang)), styles.title),
+        para(render("print.blank.title", lang, title=form_title(form, lang)), styles.title),
         para(render("print.record.subtitle", lang, form=form.form_id, version=form.version),
              styles.subtitle),
         para(render("print.blank.intro", lang), styles.small),
@@ -353,10 +354,10 @@ def write_blank_form(form: FormDefinition, out_path: Path, *, lang: str = "zh",
     progress.report(0, 1, stage)
     styles = make_styles()
     decor = PageNumberDecor(styles.font, lang, header=render(
-        "print.blank.header", lang, title=form.title_in(lang), version=form.version))
+        "print.blank.header", lang, title=form_title(form, lang), version=form.version))
     story = blank_form_story(form, styles, lang, repeat_rows, progress)
     pages = build_pdf(out_path, parts_story([(decor, story)], 1, progress, stage),
-                      title=render("print.blank.title", lang, title=form.title_in(lang)),
+                      title=render("print.blank.title", lang, title=form_title(form, lang)),
                       footer=FOOTER_SMALL)
     progress.report(1, 1, stage)
     return pages

@@ -40,6 +40,7 @@ from reportlab.platypus import (
 )
 
 from fieldsurvey.atomic import write_atomically
+from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import Message, render
 from fieldsurvey.printing.errors import PrintError
 from fieldsurvey.printing.fonts import PdfFont, pdf_font
@@ -338,3 +339,9 @@ def draw_qr(canvas: Canvas, matrix: Sequence[Sequence[bool]], x: float, y: float
     canvas.setFillColor(colors.black)
     canvas.addLiteral("\n".join(ops) + "\nf")
     canvas.restoreState()
+
+
+def form_title(form: FormDefinition, lang: str) -> str:
+    """The form's title in ``lang``; a form titled only in Chinese gets a generic English
+    one, so that an English page carries no Chinese heading."""
+    return form.title.get(lang) or render("print.form_title", lang)

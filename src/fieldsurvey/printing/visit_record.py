@@ -419,6 +419,15 @@ class RecordDecor:
                                render("print.record.code_hint", self.lang))
 
 
+def _subtitle(form: FormDefinition, lang: str) -> str:
+    """The form's title and version; a form without a title in ``lang`` shows only its
+    version (an English record carries no Chinese heading)."""
+    title = form.title.get(lang, "")
+    if not title:
+        return render("print.record.subtitle_version", lang, version=form.version)
+    return render("print.record.subtitle", lang, form=title, version=form.version)
+
+
 def record_flowables(form: FormDefinition, src: RecordSource, styles: Styles, lang: str
                      ) -> tuple[RecordDecor, list[Flowable]]:
     """One record: its page decor and its content."""
@@ -429,18 +438,22 @@ def record_flowables(form: FormDefinition, src: RecordSource, styles: Styles, la
                    value_width=total - LABEL_WIDTH)
     story: list[Flowable] = [
         Paragraph(_esc(render("print.record.title", lang)), styles.title),
-        Paragraph(_esc(render("print.record.subtitle", lang, form=form.title_in(lang),
-                              version=form.version)), styles.subtitle),
+        Paragraph(_esc(_subtitle(form, lang)), styles.subtitle),
         *_header_blocks(ctx, src, roles),
     ]
+    # A section named like a heading already printed ("The visit" in English) goes on
+    # under that heading rather than repeating it.
+    headings = {render(f"print.record.{h}_heading", lang) for h in ("org", "visit")}
     sections: list[Flowable] = []
     loose: list[Question] = []
     for node in form.root.children:
         if isinstance(node, Group) and not node.is_repeat:
             content = list(_group_flowables(ctx, node, src.answers))
-            if content:
-                sections.append(Paragraph(_esc(form.label(node.name, lang)), styles.heading))
-                sections.extend(content)
+            heading = form.label(node.name, lang)
+            if content and heading not in headings:
+                sections.append(Paragraph(_esc(heading), styles.heading))
+                headings.add(heading)
+            sections.extend(content)
         elif isinstance(node, Group):
             sections.extend(_repeat_table(ctx, node, src.answers))
         else:

@@ -15,9 +15,11 @@ from fieldsurvey.paths import data_paths
 from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import StoreError, open_store
 from fieldsurvey.store.profile import load_profile
+from fieldsurvey.ui import fit
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.main_window import MainWindow
 from fieldsurvey.ui.mode_dialog import ask_mode, startup_mode
+from fieldsurvey.ui.qt_language import use_language
 from fieldsurvey.ui.relaunch import show_rebuilding
 from fieldsurvey.ui.setup_dialog import SetupDialog
 
@@ -32,6 +34,8 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("fieldsurvey")
+    fit.install(app)  # every dialog fits the screen, whoever wrote it
+    use_language(app, lang)  # the mode and setup dialogs come before the saved language
     app.setApplicationDisplayName(render("app.name", lang))
     paths = data_paths(data_dir)
     remove_debris(paths)  # what a crashed run left behind

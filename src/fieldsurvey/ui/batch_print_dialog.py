@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey import clock
 from fieldsurvey.bundles.monthly import default_month
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.qt_language import DATE_FORMAT
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -33,11 +35,11 @@ class BatchPrintDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(ctx.tr("ui.batch_print.title"))
-        start, end = default_month(ctx.today())
+        start, end = default_month(clock.today())
         self.start, self.end = QDateEdit(_qdate(start)), QDateEdit(_qdate(end))
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(DATE_FORMAT)  # 2026-12-05 in both languages
         note = QLabel(ctx.tr("ui.batch_print.note"))
         note.setWordWrap(True)
         form = QFormLayout()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.cases.filtering import CaseFilter
 from fieldsurvey.cases.loading import CaseRow, first_organizations, load_cases
 from fieldsurvey.cases.status import STATUSES
+from fieldsurvey.ui import fit
 from fieldsurvey.ui.case_model import COLUMNS, CaseTableModel
 from fieldsurvey.ui.context import AppContext
 
@@ -91,10 +92,14 @@ class CaseListPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in zip(COLUMNS, (300, 170, 200, 230, 96, 96, 60, 60), strict=True):
-            header.resizeSection(COLUMNS.index(column), width)
-        # The name takes whatever room is left; the other columns keep their widths.
-        header.setSectionResizeMode(COLUMNS.index("name"), QHeaderView.ResizeMode.Stretch)
+        # The name takes whatever room is left; on a narrow (125 %) screen the other
+        # columns give way first, so names are not cut short while 状态 stays wide.
+        widths = {COLUMNS.index(column): width for column, width in
+                  zip(COLUMNS[1:], (170, 200, 230, 96, 96, 60, 60), strict=True)}
+        samples = {COLUMNS.index("uscc"): "52421202391913279X",
+                   COLUMNS.index("last_visit"): "2026-12-05",
+                   COLUMNS.index("next_visit"): "2026-12-05"}
+        fit.share_width(self.table, COLUMNS.index("name"), widths, samples=samples)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.setObjectName("case_table")
 

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from fieldsurvey import clock
 from fieldsurvey.cases.filtering import CaseFilter, filter_cases, sort_indices
 from fieldsurvey.cases.loading import CaseRow
 from fieldsurvey.ui.context import AppContext
@@ -40,7 +41,7 @@ class CaseTableModel(QAbstractTableModel):
         # The last few filters' results, in the current order (cleared by a sort or a load).
         self._recent: dict[CaseFilter, list[int]] = {}
         self._sort: tuple[str, bool] = ("name", False)
-        self._today = ctx.today()
+        self._today = clock.today()
         lang = ctx.lang
         self._headers = [ctx.tr(f"ui.cases.column.{c}") for c in COLUMNS]
         self._types = ctx.form.choice_labels("reg_type", lang)
@@ -64,7 +65,7 @@ class CaseTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.complete = complete
-        self._today = self.ctx.today()
+        self._today = clock.today()
         self._order = sort_indices(self.rows, range(len(self.rows)), *self._sort)
         self.visible = filter_cases(self.rows, self._filter, self._today, within=self._order)
         self._recent = {self._filter: self.visible}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from fieldsurvey import clock
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import Message, render
 from fieldsurvey.paths import DataPaths
@@ -29,12 +27,6 @@ class AppContext:
     db: Database
     form: FormDefinition
     profile: OfficerProfile | None = None
-
-    @staticmethod
-    def today() -> dt.date:
-        """The clock's today (tests pin :mod:`fieldsurvey.clock`, never a screen)."""
-        return clock.today()
-
     def tr(self, code: str, **params: Any) -> str:
         """A user-visible string in the current language."""
         return render(code, self.lang, **params)

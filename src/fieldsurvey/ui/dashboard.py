@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey import clock
 from fieldsurvey.cases.dashboard import Dashboard, load_dashboard
 from fieldsurvey.cases.rates import census_share_text, rate_text, target_text
 from fieldsurvey.cases.status import STATUSES, Status
@@ -171,7 +172,7 @@ class DashboardPage(QWidget):
         """Read the cases again and redraw every figure."""
         ctx = self.ctx
         township = ctx.profile.township_code if ctx.profile else None
-        today = ctx.today()
+        today = clock.today()
         with ctx.db.sessions() as session:
             board = load_dashboard(session, ctx.form, township, today)
         self.board = board

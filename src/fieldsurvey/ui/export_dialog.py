@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey import clock
 from fieldsurvey.bundles import BundleError, ExportSummary
 from fieldsurvey.bundles.monthly import (
     bundle_file_name,
@@ -73,9 +74,6 @@ class ExportContext(Words, Protocol):
 
     @property
     def paths(self) -> DataPaths: ...
-
-    @property
-    def today(self) -> Callable[[], dt.date]: ...
 
 
 C = TypeVar("C", bound=ExportContext)
@@ -242,6 +240,9 @@ class BundleExportDialog(QDialog, Generic[C]):
         main = self.main_buttons.get(name)
         if main is not None:
             main.setDefault(True)
+            # The focus leaves the page just hidden for the next button in the chain;
+            # an auto-default button with the focus would take Enter from the main one.
+            main.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_no_identity(self, problem: str | None) -> QWidget:
         page = QWidget()
@@ -264,7 +265,7 @@ class BundleExportDialog(QDialog, Generic[C]):
         layout.addWidget(intro)
         form = QFormLayout()
         self.month_combo = QComboBox()
-        today = self.ctx.today()
+        today = clock.today()
         year, month = today.year, today.month
         for _ in range(MONTHS_OFFERED):
             self.month_combo.addItem(self.msg("month_item", year=year, month=month),
@@ -364,6 +365,7 @@ class BundleExportDialog(QDialog, Generic[C]):
         buttons = QHBoxLayout()
         self.open_folder_button = QPushButton(self.msg("open_folder"))
         self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_folder_button.setAutoDefault(False)  # Enter finishes (完成), as the page says
         finish = QPushButton(self.msg("finish"))
         finish.clicked.connect(self.accept)
         self.main_buttons["done"] = finish

@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QStackedWidget, QToolBar
 
-from fieldsurvey import __version__
+from fieldsurvey import __version__, clock
 from fieldsurvey.identity.keys import identity_exists, load_public
 from fieldsurvey.messages import LANGUAGES, render
 from fieldsurvey.printing.blank_form import write_blank_form
@@ -57,7 +57,6 @@ class MainWindow(QMainWindow):
         self._touched: set[str] = set()  # organizations whose case row may have changed
         self.actions_by_name: dict[str, QAction] = {}
         self.setWindowTitle(self._title())
-        self.resize(1366, 768)
 
         self.cases = CaseListPage(ctx)
         self.org_page = OrganizationPage(ctx)
@@ -180,7 +179,7 @@ class MainWindow(QMainWindow):
     def new_visit(self, org_id: str) -> None:
         officer = self.ctx.profile.name if self.ctx.profile else ""
         with self.ctx.db.transaction() as session:
-            visit = start_visit(session, self.ctx.form, org_id, officer, self.ctx.today())
+            visit = start_visit(session, self.ctx.form, org_id, officer, clock.today())
             visit_id = visit.id
         self.open_visit(visit_id)
 
@@ -258,7 +257,7 @@ class MainWindow(QMainWindow):
             lambda path: write_township_table(
                 self.ctx.db, self.ctx.form, path,
                 township_code=profile.township_code if profile else None,
-                township=profile.township_name if profile else "", today=self.ctx.today(),
+                township=profile.township_name if profile else "", today=clock.today(),
                 lang=self.ctx.lang),
             self)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -26,7 +27,9 @@ from fieldsurvey.register import FIELD_LABELS, RegisterError
 from fieldsurvey.register.editing import OrganizationCheck, check_organization, save_organization
 from fieldsurvey.store.models import Organization
 from fieldsurvey.store.organizations import EDITABLE
+from fieldsurvey.ui import fit
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.discard import ask_discard
 
 # Fields picked from a choice list of the shipped form (the codes are stored).
 CHOICE_LISTS = {"reg_type": "reg_type", "field": "org_field"}
@@ -50,6 +53,7 @@ class OrganizationDialog(QDialog):
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
         self.notes: dict[str, QLabel] = {}
         self._touched: set[str] = set()
+        self.discard_box: QMessageBox | None = None
         self.setWindowTitle(ctx.tr("ui.org.title_edit" if org_id else "ui.org.title_new"))
         self.setMinimumWidth(620)
         form = QFormLayout()
@@ -86,6 +90,7 @@ class OrganizationDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        fit.scroll_body(self)  # on a small screen the fields scroll, the buttons stay
         if org_id is not None:
             self._load(org_id)
         if not self.township_code:
@@ -96,6 +101,21 @@ class OrganizationDialog(QDialog):
             else:
                 widget.textEdited.connect(lambda _t, f=field: self._edited(f))
         self.recheck()
+
+    def reject(self) -> None:
+        """取消 or Esc: typed changes are thrown away only when the officer says so."""
+        if self._touched and self.discard_box is None:
+            self.discard_box = ask_discard(self, self.ctx.lang, self._discard)
+            self.discard_box.finished.connect(self._forget_box)
+            return
+        super().reject()
+
+    def _discard(self) -> None:
+        self._touched.clear()
+        self.reject()
+
+    def _forget_box(self) -> None:
+        self.discard_box = None
 
     def _input(self, field: str) -> QLineEdit | QComboBox:
         if field not in CHOICE_LISTS:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from fieldsurvey import clock
 from fieldsurvey.cases.loading import CaseRow, load_cases
 from fieldsurvey.store.models import Organization, Visit
 from fieldsurvey.store.organizations import EDITABLE
@@ -104,7 +105,8 @@ class OrganizationPage(QWidget):
         layout.addWidget(self.status_line)
         layout.addLayout(body, 1)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_requested.emit)
-        QShortcut(QKeySequence("Ctrl+N"), self, self._new_or_continue)
+        # Ctrl+N belongs to the main window's 新建走访, which on this page starts or
+        # continues this organization's visit (one owner per key).
 
     def show_organization(self, org_id: str) -> None:
         self.org_id = org_id
@@ -169,7 +171,7 @@ class OrganizationPage(QWidget):
         if case.members is not None:
             parts.append(self.ctx.tr("ui.org_page.members", members=case.members))
         if case.next_visit is not None:
-            key = ("ui.org_page.overdue" if case.overdue(self.ctx.today())
+            key = ("ui.org_page.overdue" if case.overdue(clock.today())
                    else "ui.org_page.next_visit")
             parts.append(self.ctx.tr(key, date=case.next_visit.isoformat()))
         return " · ".join(parts)

@@ -13,10 +13,14 @@ from typing import Any, Protocol
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldsurvey.messages import render
+from fieldsurvey.paths import DataPaths
+from fieldsurvey.ui import fit
+from fieldsurvey.ui.qt_language import use_language
 
 
 class _HasLanguage(Protocol):
     lang: str
+    paths: DataPaths
 
 
 def show_rebuilding(app: QApplication, ctx: _HasLanguage, make_window: Callable[[], Any],
@@ -27,11 +31,13 @@ def show_rebuilding(app: QApplication, ctx: _HasLanguage, make_window: Callable[
 
     def show(language: str) -> None:
         ctx.lang = language
+        use_language(app, language)  # Qt's own dialogs speak it too
         app.setApplicationDisplayName(render(name_code, language))
         window = make_window()
         window.language_changed.connect(relaunch)
         windows.append(window)
-        window.show()
+        # Maximized the first time, then as the officer left it (either app).
+        fit.show_main(window, ctx.paths.window_state, name_code)
 
     def relaunch(language: str) -> None:
         old = windows.pop()

@@ -25,6 +25,7 @@ from fieldsurvey.messages import LANGUAGES, render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.store import Database
 from fieldsurvey.store.profile import OfficerProfile, check_profile, save_profile
+from fieldsurvey.ui import fit
 
 FIELDS = ("name", "phone", "township_code", "township_name", "county_code", "county_name")
 _ERROR_STYLE = "color: #b3261e;"
@@ -80,6 +81,7 @@ class SetupDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        fit.scroll_body(self)  # on a small screen the fields scroll, the buttons stay
 
     def tr_(self, code: str, **params: object) -> str:
         return render(code, self.lang, **params)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication
 from visit_helpers import ORG_USCC, Keyboard, complete_answers
 
@@ -57,3 +58,32 @@ def test_the_finalize_dialog_fits_the_screen(
     keys.wait_for(dialog)
     assert len(dialog.errors) > 10 and dialog.warnings
     assert dialog.width() <= 1366 and dialog.height() <= 700
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_question_label_leaves_a_lone_character_on_its_last_line(
+        lang: str, ctx: AppContext, visit_id: str,
+        open_editor: Callable[..., VisitEditor]) -> None:
+    editor = open_editor(visit_id, dataclasses.replace(ctx, lang=lang))
+    lone = []
+    for name, row in editor.rows.items():
+        label = row.label
+        text = label.text().replace("\u00a0", " ")
+        plain = QTextDocumentFragment.fromHtml(text).toPlainText()
+        layout = QTextLayout(plain, label.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        lines = []
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(min(label.maximumWidth(), label.parentWidget().width() - 8))
+            lines.append(plain[line.textStart():line.textStart() + line.textLength()])
+        layout.endLayout()
+        last = lines[-1].replace("*", "").strip()
+        if len(lines) > 1 and len(last) < 2:
+            lone.append(f"{name}: {lines}")
+    assert lone == []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from fieldsurvey import clock
 from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.office import OfficeProfile
 from fieldsurvey.forms.model import FormDefinition
@@ -23,12 +21,6 @@ class OfficeContext:
     profile: OfficeProfile
     # Who works at this PC: "imported by" and "resolved by" name them.
     staff_name: str
-
-    @staticmethod
-    def today() -> dt.date:
-        """The clock's today (tests pin :mod:`fieldsurvey.clock`, never a screen)."""
-        return clock.today()
-
     def tr(self, code: str, **params: Any) -> str:
         return render(code, self.lang, **params)
 

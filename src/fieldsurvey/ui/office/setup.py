@@ -49,6 +49,7 @@ from fieldsurvey.identity.keys import IdentityError, create_identity, identity_e
 from fieldsurvey.messages import LANGUAGES, render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.store import StoreError
+from fieldsurvey.ui import fit
 
 ROLES: tuple[OfficeRole, ...] = ("county", "city")
 #: The fields with an error line under them, in the order Enter walks through them.
@@ -192,6 +193,7 @@ class OfficeSetupDialog(QDialog):
         layout.addWidget(key_box)
         layout.addWidget(db_box)
         layout.addWidget(buttons)
+        fit.scroll_body(self)  # on a small screen the boxes scroll, the buttons stay
 
     def tr_(self, code: str, **params: object) -> str:
         return render(code, self.lang, **params)

@@ -11,278 +11,67 @@ numerator). Both run on a worker thread: 50,000 organizations take about a secon
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
-    QPointF,
-    QRectF,
-    QSize,
     Qt,
     Signal,
 )
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
     QFont,
-    QFontMetrics,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPen,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from fieldsurvey import clock
 from fieldsurvey.bundles.monthly import default_month, month_span, previous_month
 from fieldsurvey.cases.month_end import RATES, CountedOrganization
 from fieldsurvey.cases.rates import COVERAGE_TARGET, rate_text, target_text
 from fieldsurvey.county.stats import (
-    COLUMN_GROUPS,
     COLUMNS,
     MonthlyTable,
-    TableRow,
-    area_header,
     explain_cell,
     monthly_table,
-    row_labels,
-    table_rows,
     type_label,
 )
-from fieldsurvey.county.stats_xlsx import write_table_xlsx
-from fieldsurvey.printing.county_table import write_county_table
-from fieldsurvey.printing.errors import PrintError
-from fieldsurvey.ui.charts import STATUS_COLORS, TARGET_COLOR, count_text
+from fieldsurvey.ui.charts import count_text
 from fieldsurvey.ui.office.context import OfficeContext
+from fieldsurvey.ui.office.stats_exports import StatsExports
+from fieldsurvey.ui.office.stats_views import (
+    FIRST_FIGURE_COLUMN,
+    MONTHS_OFFERED,
+    PEOPLE,
+    CoverageBars,
+    StatsTableModel,
+    figure_shown,
+    lay_out_table,
+    organization_columns,
+    rate_of,
+)
 from fieldsurvey.ui.office.table_models import (
-    ALIGN_LEFT,
-    ALIGN_RIGHT,
-    GROUP_ROLE,
-    Column,
     GroupedHeader,
     JobThread,
     RowsModel,
     wait_for_jobs,
-    wrapped_width,
 )
-from fieldsurvey.ui.print_preview import PrintPreviewDialog, preview_document
+from fieldsurvey.ui.print_preview import PrintPreviewDialog
 
-#: How many months the picker offers, the current one included.
-MONTHS_OFFERED = 24
-FIRST_FIGURE_COLUMN = 2  # 0: area, 1: registration type
-SUBTOTAL_BACKGROUND = QColor("#eef1f5")
-TOTAL_BACKGROUND = QColor("#dfe5ee")
-BELOW_TARGET = STATUS_COLORS["no_union"]
-REACHED_TARGET = STATUS_COLORS["union"]
-_ModelIndex = QModelIndex | QPersistentModelIndex
-_GROUP_OF = {key: group for group, keys in COLUMN_GROUPS for key in keys}
-#: Figures that sum people over the organizations listed (the rest count organizations).
-PEOPLE = ("staff", "members")
-
-
-def figure_shown(key: str) -> str:
-    """The figure a cell's organizations are listed for: a rate lists its numerator's."""
-    return RATES[key][0] if key in RATES else key
-
-
-class StatsTableModel(QAbstractTableModel):
-    """The rows of :func:`table_rows`: area, registration type, then every figure."""
-
-    def __init__(self, ctx: OfficeContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.table: MonthlyTable | None = None
-        self.rows: list[TableRow] = []
-        self._labels: list[tuple[str, str]] = []
-
-    def set_table(self, table: MonthlyTable | None) -> None:
-        self.beginResetModel()
-        self.table = table
-        self.rows = table_rows(table) if table is not None else []
-        self._labels = ([row_labels(r, table, self.ctx.lang) for r in self.rows]
-                        if table is not None else [])
-        self.endResetModel()
-
-    def cell_of(self, index: _ModelIndex) -> tuple[str | None, str | None, str] | None:
-        """(area, registration type, figure key) of a figure cell; None: totals across."""
-        if not index.isValid() or index.column() < FIRST_FIGURE_COLUMN:
-            return None
-        row = self.rows[index.row()]
-        return row.area, row.reg_type, COLUMNS[index.column() - FIRST_FIGURE_COLUMN]
-
-    def labels(self, row: int) -> tuple[str, str]:
-        return self._labels[row]
-
-    def text(self, row: TableRow, key: str) -> str:
-        if key in RATES:
-            return rate_text(*row.figures.rate_parts(key))
-        value = row.figures.value(key)
-        return count_text(int(value or 0))
-
-    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else FIRST_FIGURE_COLUMN + len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        lang = self.ctx.lang
-        if role == Qt.ItemDataRole.DisplayRole:
-            if section == 0:
-                return area_header(self.ctx.profile, lang)
-            if section == 1:
-                return self.ctx.tr("office_stats.col.type")
-            return self.ctx.tr(f"office_stats.figure.{COLUMNS[section - FIRST_FIGURE_COLUMN]}")
-        if role == GROUP_ROLE and section >= FIRST_FIGURE_COLUMN:
-            group = _GROUP_OF[COLUMNS[section - FIRST_FIGURE_COLUMN]]
-            return self.ctx.tr(f"office_stats.group.{group}")
-        return None
-
-    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return self._labels[index.row()][0] if row.block_start else ""
-            if column == 1:
-                return self._labels[index.row()][1]
-            return self.text(row, COLUMNS[column - FIRST_FIGURE_COLUMN])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return ALIGN_RIGHT if column >= FIRST_FIGURE_COLUMN else ALIGN_LEFT
-        if role == Qt.ItemDataRole.BackgroundRole and column > 0:
-            if row.kind == "grand_total":
-                return QBrush(TOTAL_BACKGROUND)
-            if row.kind != "type":
-                return QBrush(SUBTOTAL_BACKGROUND)
-        if role == Qt.ItemDataRole.FontRole and row.kind in ("subtotal", "grand_total"):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and column >= FIRST_FIGURE_COLUMN:
-            key = COLUMNS[column - FIRST_FIGURE_COLUMN]
-            area, kind = self._labels[index.row()]
-            return self.ctx.tr("ui.office_stats.cell_tip", area=area, type=kind,
-                               figure=self.ctx.tr(f"office_stats.figure.{key}"),
-                               value=self.text(row, key))
-        return None
-
-
-class CoverageBars(QWidget):
-    """One horizontal bar per area, filled to its coverage rate, with the target as a line.
-
-    Takes plain labels and numbers (no database, no messages), like ``ui.charts``.
-    A click on a bar emits its row's key.
-    """
-
-    ROW_HEIGHT = 14
-    GAP = 6
-    TOP = 18
-
-    area_clicked = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[str, str, float | None, str]] = []  # key, label, rate, text
-        self.target = float(COVERAGE_TARGET)
-        self.target_label = ""
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(260)
-
-    def set_data(self, rows: Sequence[tuple[str, str, float | None, str]], target: float,
-                 target_label: str) -> None:
-        self.rows = list(rows)
-        self.target = target
-        self.target_label = target_label
-        self.setAccessibleName("; ".join(f"{label}: {text}" for _, label, _, text in self.rows))
-        self.updateGeometry()
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(360, self.TOP + max(len(self.rows), 1) * (self.ROW_HEIGHT + self.GAP) + 4)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(260, self.sizeHint().height())
-
-    def _geometry(self) -> tuple[float, float, float]:
-        """Left edge of the bars, their width, and the width kept for the value."""
-        fm = self.fontMetrics()
-        label_w = min(max((fm.horizontalAdvance(label) for _, label, _, _ in self.rows),
-                          default=40) + 10, self.width() * 0.4)
-        value_w = fm.horizontalAdvance("100.0%") + 10
-        return label_w, max(self.width() - label_w - value_w, 20.0), value_w
-
-    def row_at(self, y: float) -> int | None:
-        index = int((y - self.TOP) // (self.ROW_HEIGHT + self.GAP))
-        return index if y >= self.TOP and 0 <= index < len(self.rows) else None
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        index = self.row_at(event.position().y())
-        if index is not None:
-            self.area_clicked.emit(self.rows[index][0])
-        super().mousePressEvent(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fm = self.fontMetrics()
-        palette = self.palette()
-        text_color = palette.color(QPalette.ColorRole.WindowText)
-        left, width, value_w = self._geometry()
-        bottom = self.TOP + len(self.rows) * (self.ROW_HEIGHT + self.GAP)
-        for index, (_, label, rate, text) in enumerate(self.rows):
-            top = self.TOP + index * (self.ROW_HEIGHT + self.GAP) + self.GAP / 2
-            painter.setPen(text_color)
-            painter.drawText(QRectF(0, top, left - 8, self.ROW_HEIGHT),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             fm.elidedText(label, Qt.TextElideMode.ElideMiddle, int(left - 8)))
-            track = QRectF(left, top, width, self.ROW_HEIGHT)
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-            painter.setBrush(palette.color(QPalette.ColorRole.Base))
-            painter.drawRect(track)
-            if rate:
-                filled = QRectF(left, top, width * min(max(rate, 0.0), 1.0), self.ROW_HEIGHT)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(REACHED_TARGET if rate >= self.target else BELOW_TARGET)
-                painter.drawRect(filled)
-            painter.setPen(text_color)
-            painter.drawText(QRectF(left + width + 6, top, value_w, self.ROW_HEIGHT),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        # The target across every bar, its label above them.
-        x = left + width * self.target
-        painter.setPen(QPen(TARGET_COLOR, 2, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(x, self.TOP - 2), QPointF(x, bottom))
-        painter.setPen(TARGET_COLOR)
-        label_w = fm.horizontalAdvance(self.target_label) + 4
-        painter.drawText(QRectF(min(max(x - label_w / 2, 0.0), self.width() - label_w), 0,
-                                label_w, self.TOP - 2), Qt.AlignmentFlag.AlignCenter,
-                         self.target_label)
-        painter.end()
+__all__ = ["FIRST_FIGURE_COLUMN", "StatsPage"]
 
 
 class StatsPage(QWidget):
@@ -302,8 +91,9 @@ class StatsPage(QWidget):
         self._running = 0
         self._table_job = 0  # the newest request wins; older results are dropped
         self._explain_job = 0
+        self.exports = StatsExports(self)
         # Where exports go; tests replace this.
-        self.ask_save_path: Callable[[str, str], Path | None] = self._ask_save_path
+        self.ask_save_path: Callable[[str, str], Path | None] = self.exports.ask_save_path
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 8, 12, 8)
         outer.setSpacing(6)
@@ -339,8 +129,10 @@ class StatsPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title_label.setFont(font)
+        # A long unit name must not widen the window past a 125 % laptop screen.
+        self.title_label.setWordWrap(True)
         self.month_combo = QComboBox()
-        today = self.ctx.today()
+        today = clock.today()
         year, month = today.year, today.month
         for _ in range(MONTHS_OFFERED):
             self.month_combo.addItem(tr("ui.office_stats.month_item", year=year, month=month),
@@ -357,8 +149,7 @@ class StatsPage(QWidget):
         self.pdf_button.clicked.connect(self.export_pdf)
         self.preview_button = QPushButton(tr("ui.office_stats.print_preview"))
         self.preview_button.clicked.connect(self.print_preview)
-        bar.addWidget(self.title_label)
-        bar.addStretch(1)
+        bar.addWidget(self.title_label, 1)  # the spare room: it wraps only when short
         bar.addWidget(QLabel(tr("ui.office_stats.month")))
         bar.addWidget(self.month_combo)
         bar.addWidget(self.refresh_button)
@@ -409,23 +200,7 @@ class StatsPage(QWidget):
         layout = QVBoxLayout(box)
         self.explain_label = QLabel(tr("ui.office_stats.explain_hint"))
         self.explain_label.setWordWrap(True)
-        types = self.ctx.form.choice_labels("union_status", self.ctx.lang)
-        columns: list[Column[CountedOrganization]] = [
-            Column(tr("ui.office_stats.org_col.name"), lambda o: o.name),
-            Column(tr("ui.office_stats.org_col.uscc"), lambda o: o.uscc),
-            Column(tr("ui.office_stats.org_col.township"), self._township_text),
-            Column(tr("ui.office_stats.org_col.type"),
-                   lambda o: type_label(o.reg_type, self.ctx.lang)),
-            Column(tr("ui.office_stats.org_col.status"), lambda o: tr(f"ui.status.{o.status}")),
-            Column(tr("ui.office_stats.org_col.union"),
-                   lambda o: types.get(o.union_status, o.union_status)),
-            Column(tr("ui.office_stats.org_col.staff"), lambda o: _number(o.staff),
-                   numeric=True),
-            Column(tr("ui.office_stats.org_col.members"), lambda o: _number(o.members),
-                   numeric=True),
-            Column(tr("ui.office_stats.org_col.last_visit"),
-                   lambda o: o.last_visit.isoformat() if o.last_visit else ""),
-        ]
+        columns = organization_columns(self.ctx, self._township_text)
         self.org_model: RowsModel[CountedOrganization] = RowsModel(columns, self)
         self.org_view = QTableView()
         self.org_view.setModel(self.org_model)
@@ -498,7 +273,7 @@ class StatsPage(QWidget):
         previous = self.explained_cell
         self.table = table
         self.model.set_table(table)
-        self._lay_out_table()
+        lay_out_table(self.view, self.model, self.ctx)
         self.title_label.setText(self.ctx.tr(
             "ui.office_stats.heading", unit=self.ctx.profile.unit_name, year=table.year,
             month=table.month, date=table.month_end.isoformat()))
@@ -510,7 +285,7 @@ class StatsPage(QWidget):
             target=target_text(COVERAGE_TARGET)) if table.total.registered
             else self.ctx.tr("ui.office_stats.no_data"))
         self.chart.set_data(
-            [(area.code, area.name, _rate(table.area_totals[area.code].rate_parts("coverage")),
+            [(area.code, area.name, rate_of(table.area_totals[area.code].rate_parts("coverage")),
               rate_text(*table.area_totals[area.code].rate_parts("coverage")))
              for area in table.areas],
             float(COVERAGE_TARGET), self.ctx.tr("ui.office_stats.target", target=target_text(
@@ -523,31 +298,6 @@ class StatsPage(QWidget):
         if previous is not None:  # the same cell of the new month, if it is there
             self.select_cell(*previous)
         self.table_ready.emit(table)
-
-    def _lay_out_table(self) -> None:
-        view, model = self.view, self.model
-        view.clearSpans()
-        for i, row in enumerate(model.rows):
-            if row.block_start and row.block_size > 1:
-                view.setSpan(i, 0, row.block_size, 1)
-        fm = view.fontMetrics()
-        widths = [max((fm.horizontalAdvance(model.labels(i)[c]) for i in range(len(model.rows))),
-                      default=40) + 16 for c in (0, 1)]
-        widths[0] = min(max(widths[0], fm.horizontalAdvance(area_header(
-            self.ctx.profile, self.ctx.lang)) + 16), 150)
-        widths[1] = min(max(widths[1], fm.horizontalAdvance(
-            self.ctx.tr("office_stats.col.type")) + 16), 130)
-        for column, width in enumerate(widths):
-            view.setColumnWidth(column, width)
-        header_fm = view.horizontalHeader().fontMetrics()
-        bold = QFont(view.font())
-        bold.setBold(True)  # subtotals are bold
-        bold_fm = QFontMetrics(bold)
-        for offset, key in enumerate(COLUMNS):
-            values = max((bold_fm.horizontalAdvance(model.text(r, key)) for r in model.rows),
-                         default=0) + 10
-            heading = wrapped_width(header_fm, self.ctx.tr(f"office_stats.figure.{key}"), 10)
-            view.setColumnWidth(FIRST_FIGURE_COLUMN + offset, max(heading, values, 44))
 
     def _set_enabled(self, ready: bool) -> None:
         for button in (self.excel_button, self.pdf_button, self.preview_button):
@@ -625,86 +375,15 @@ class StatsPage(QWidget):
         name = self.table.area_name(org.township_code)
         return name if name != org.township_code else org.township_code
 
-    # -- exports -------------------------------------------------------------------------------
-    def _ask_save_path(self, suggested: str, file_filter: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, self.ctx.tr("ui.office_stats.save_title"),
-                                              str(self.ctx.paths.exports / suggested),
-                                              file_filter)
-        return Path(name) if name else None
-
-    def _file_stem(self) -> str:
-        assert self.table is not None
-        return self.ctx.tr("ui.office_stats.file_stem", unit=self.ctx.profile.unit_name,
-                           year=self.table.year, month=self.table.month)
-
-    def _target(self, suffix: str, file_filter: str) -> Path | None:
-        target = self.ask_save_path(self._file_stem() + suffix, self.ctx.tr(file_filter))
-        if target is not None and target.suffix.lower() != suffix:
-            target = target.with_name(target.name + suffix)
-        return target
-
-    def _saved(self, target: Path) -> None:
-        self.status_label.setStyleSheet("")
-        self.status_label.setText(self.ctx.tr("ui.office_stats.saved", path=str(target)))
-
-    def _save_failed(self, target: Path, detail: str) -> None:
-        QMessageBox.warning(self, self.ctx.tr("ui.office_stats.save_title"),
-                            self.ctx.tr("ui.office_stats.save_failed", path=str(target),
-                                        detail=detail))
-
+    # -- exports (stats_exports) -------------------------------------------------------------
     def export_excel(self) -> Path | None:
         """The table as an Excel workbook laid out like the printed table."""
-        if self.table is None:
-            return None
-        target = self._target(".xlsx", "ui.office_stats.xlsx_filter")
-        if target is None:
-            return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            write_table_xlsx(self.table, target, self.ctx.lang, filled_on=self.ctx.today())
-        except OSError as exc:
-            self._save_failed(target, exc.strerror or type(exc).__name__)
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._saved(target)
-        return target
-
-    def _write_pdf(self, table: MonthlyTable, path: Path) -> int:
-        return write_county_table(table, path, self.ctx.lang, filled_on=self.ctx.today())
+        return self.exports.export_excel()
 
     def export_pdf(self) -> Path | None:
         """The table as a landscape A4 PDF."""
-        if self.table is None:
-            return None
-        target = self._target(".pdf", "ui.office_stats.pdf_filter")
-        if target is None:
-            return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self._write_pdf(self.table, target)
-        except PrintError as exc:
-            self._save_failed(target, self.ctx.word(exc.message))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._saved(target)
-        return target
+        return self.exports.export_pdf()
 
     def print_preview(self) -> PrintPreviewDialog | None:
         """The PDF on screen, to print or save."""
-        table = self.table
-        if table is None:
-            return None
-        # preview_document only words messages (tr, word), which OfficeContext has too.
-        return preview_document(self.ctx, self._file_stem(),
-                                partial(self._write_pdf, table), self)
-
-
-def _rate(parts: tuple[int, int]) -> float | None:
-    part, whole = parts
-    return part / whole if whole else None
-
-
-def _number(value: int | None) -> str:
-    return "" if value is None else count_text(value)
+        return self.exports.print_preview()

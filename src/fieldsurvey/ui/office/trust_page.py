@@ -388,7 +388,7 @@ class TrustPage(QWidget):
         return passphrase if accepted else None
 
     def choose_trust_target(self) -> Path | None:
-        today = self.ctx.today()
+        today = clock.today()
         suggested = self.ctx.paths.exports / (
             f"{self.ctx.profile.unit_code}-trust-{today:%Y%m%d}{TRUST_SUFFIX}")
         chosen, _ = QFileDialog.getSaveFileName(

@@ -56,7 +56,6 @@ class OfficeWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(ctx.tr("ui.office.title", unit=ctx.profile.unit_name))
-        self.resize(1366, 768)
         self.actions_by_name: dict[str, QAction] = {}
 
         self.nav = QListWidget()

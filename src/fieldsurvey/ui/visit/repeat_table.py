@@ -7,9 +7,11 @@ Cells are edited with the same widgets as single questions (a select is always
 a combo box here).
 
 Keyboard: typing starts editing a cell; Tab and Enter commit it and move to the
-next cell, and past the last cell on to the next question; Alt+N (or Insert)
-adds a row (Ctrl+N is the main window's "new visit"); Ctrl+Delete removes the
-current row, after asking if it holds answers; Delete clears a cell.
+next cell. Past the last cell Tab goes to 添加一行 and Enter on to the next
+question. Alt+N adds a row from anywhere in the roster's section (Insert inside
+the table; Ctrl+N is the main window's "new visit"), and the typing goes into
+the new row's first cell; Ctrl+Delete removes the current row, after asking if
+it holds answers; Delete clears a cell.
 """
 
 from __future__ import annotations
@@ -17,293 +19,31 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QAbstractItemView,
-    QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from fieldsurvey.forms.answers import is_blank
 from fieldsurvey.forms.model import FormDefinition, Group, Question, pick_label
-from fieldsurvey.forms.state import FormState, Ref
-from fieldsurvey.messages import Message, render
+from fieldsurvey.forms.state import FormState
+from fieldsurvey.messages import render
 from fieldsurvey.store.visits import ref_key
-from fieldsurvey.ui.visit.display import answer_text
-from fieldsurvey.ui.visit.widgets import AnswerWidget, make_widget
+from fieldsurvey.ui.visit.roster_model import ApplyFn, RosterModel
+from fieldsurvey.ui.visit.roster_view import CellDelegate, RosterView
 
-ERROR_BRUSH = QBrush(QColor("#fde2e2"))
-WARNING_BRUSH = QBrush(QColor("#fff0cc"))
-PREFILL_BRUSH = QBrush(QColor("#fff6dc"))
-OFF_BRUSH = QBrush(QColor("#eeeeee"))
-_ROOT = QModelIndex()  # the invalid index: a table's rows hang off the root
 VISIBLE_ROWS = (2, 8)  # the table grows with its rows between these, then scrolls
-
-# (ref, value, entry problem, finished) -> None; the editor screen applies it.
-ApplyFn = Callable[[Ref, Any, Message | None, bool], None]
-
-
-def roster_columns(group: Group) -> list[Question]:
-    """The questions of a repeat that take input, nested groups flattened."""
-    return [node for node in group.walk() if isinstance(node, Question)
-            and node.takes_input and node.repeats and node.repeats[-1] == group.name]
-
-
-class RosterModel(QAbstractTableModel):
-    def __init__(self, form: FormDefinition, group: Group, lang: str,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.form, self.group, self.lang = form, group, lang
-        self.columns = roster_columns(group)
-        self.state: FormState | None = None
-        self.apply: ApplyFn | None = None
-        self.read_only = False
-        self.pending: set[str] = set()
-        # ref_key -> (severity, text) shown in the cell and listed under the table.
-        self.issues: dict[str, list[tuple[str, str]]] = {}
-
-    def ref(self, row: int, column: int) -> Ref:
-        return Ref(self.columns[column].name, (row,))
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        if parent.isValid() or self.state is None:
-            return 0
-        return self.state.instance_count(self.group.name)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.state is None:
-            return None
-        question = self.columns[index.column()]
-        ref = self.ref(index.row(), index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return answer_text(self.form, question, self.state.raw(ref), self.lang)
-        if role == Qt.ItemDataRole.EditRole:
-            return self.state.raw(ref)
-        key = ref_key(ref)
-        issues = self.issues.get(key, [])
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if not self.state.relevant(ref):
-                return OFF_BRUSH
-            if any(severity == "error" for severity, _ in issues):
-                return ERROR_BRUSH
-            if issues:
-                return WARNING_BRUSH
-            return PREFILL_BRUSH if key in self.pending else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [text for _, text in issues]
-            if key in self.pending:
-                lines.append(render("ui.visit.prefill_tip", self.lang))
-            return "\n".join(lines) or None
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.state is None or self.read_only:
-            return base
-        ref = self.ref(index.row(), index.column())
-        if self.state.relevant(ref) and not self.state.read_only(ref):
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        question = self.columns[section]
-        label = self.form.label(question.name, self.lang)
-        return label + (" *" if question.required is not None else "")
-
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or self.apply is None or not index.isValid():
-            return False
-        answer, problem, *rest = value
-        finished = rest[0] if rest else True
-        self.apply(self.ref(index.row(), index.column()), answer, problem, finished)
-        return True
-
-    def refreshed(self) -> None:
-        """Everything may have changed (relevance, issues, pending marks)."""
-        if self.rowCount() and self.columns:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(self.rowCount() - 1, len(self.columns) - 1))
-
-
-class CellDelegate(QStyledItemDelegate):
-    """Edits a cell with the question's own widget; Tab and Enter move on."""
-
-    leave = Signal(int)
-    """Tab or Enter past the last cell (+1) or Shift+Tab before the first (-1)."""
-
-    def __init__(self, model: RosterModel, today: Callable[[], dt.date],
-                 view: QTableView) -> None:
-        super().__init__(view)
-        self.model, self.today, self.view = model, today, view
-        self._inner: dict[QObject, AnswerWidget] = {}
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
-        question = self.model.columns[index.column()]
-        widget = make_widget(self.model.form, question, self.model.lang, self.today,
-                             compact=True, parent=parent)
-        assert widget is not None  # roster columns take input
-        widget.setAutoFillBackground(True)
-        widget.setFocusProxy(widget.focus_target())
-        for inner in widget.inputs():
-            self._inner[inner] = widget
-            inner.installEventFilter(self)
-        widget.destroyed.connect(lambda: self._forget(widget))
-        # Every keystroke goes into the answers, as outside the table: autosave
-        # must never find the last word only in an open cell editor.
-        widget.changed.connect(lambda: self._live_commit(widget, index))
-        return widget
-
-    def _live_commit(self, widget: AnswerWidget, index: QModelIndex | QPersistentModelIndex,
-                     ) -> None:
-        if index.isValid():
-            problem = widget.entry_problem()
-            self.model.setData(index, (None if problem else widget.value(), problem, False))
-
-    def _forget(self, widget: AnswerWidget) -> None:
-        for inner in [k for k, v in self._inner.items() if v is widget]:
-            del self._inner[inner]
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, AnswerWidget)
-        focus = QApplication.focusWidget()
-        if focus is not None and editor.isAncestorOf(focus):
-            return  # being typed in: the model already holds what the editor shows
-        editor.set_value(index.data(Qt.ItemDataRole.EditRole))
-
-    def setModelData(self, editor: QWidget, model: Any,
-                     index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, AnswerWidget)
-        # Also when nothing changed: moving on through a cell with Tab or Enter
-        # finishes it (its messages show) and confirms a carried-over value.
-        problem = editor.entry_problem()
-        new = None if problem else editor.value()
-        model.setData(index, (new, problem, True), Qt.ItemDataRole.EditRole)
-
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,
-                             index: QModelIndex | QPersistentModelIndex) -> None:
-        rect = option.rect
-        editor.setGeometry(rect.adjusted(0, 0, 0, max(0, editor.sizeHint().height()
-                                                      - rect.height())))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        widget = self._inner.get(watched)
-        if widget is None or event.type() != QEvent.Type.KeyPress or \
-                not isinstance(event, QKeyEvent):
-            return super().eventFilter(watched, event)
-        key = event.key()
-        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            self._close(widget, +1)
-            return True
-        if key == Qt.Key.Key_Backtab:
-            self._close(widget, -1)
-            return True
-        if key == Qt.Key.Key_Escape:
-            self.closeEditor.emit(widget, QAbstractItemDelegate.EndEditHint.RevertModelCache)
-            return True
-        return super().eventFilter(watched, event)
-
-    def _close(self, widget: AnswerWidget, step: int) -> None:
-        self.commitData.emit(widget)
-        current = self.view.currentIndex()
-        at_edge = _at_edge(self.model, current, step)
-        if at_edge:
-            self.closeEditor.emit(widget, QAbstractItemDelegate.EndEditHint.NoHint)
-            self.leave.emit(step)
-        else:
-            hint = (QAbstractItemDelegate.EndEditHint.EditNextItem if step > 0
-                    else QAbstractItemDelegate.EndEditHint.EditPreviousItem)
-            self.closeEditor.emit(widget, hint)
-
-
-def _at_edge(model: RosterModel, index: QModelIndex, step: int) -> bool:
-    rows, columns = model.rowCount(), model.columnCount()
-    if not index.isValid() or rows == 0:
-        return True
-    if step > 0:
-        return index.row() == rows - 1 and index.column() == columns - 1
-    return index.row() == 0 and index.column() == 0
-
-
-class RosterView(QTableView):
-    """A table whose Tab and Enter leave it at the ends instead of wrapping around."""
-
-    leave = Signal(int)
-    """Move to the next (+1) or previous (-1) question."""
-
-    def __init__(self, model: RosterModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setModel(model)
-        self.roster = model
-        self.setTabKeyNavigation(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                             | QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.SelectedClicked)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setHighlightSections(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.setWordWrap(False)
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        step = 1 if next else -1
-        if self.state() != QAbstractItemView.State.EditingState and \
-                _at_edge(self.roster, self.currentIndex(), step):
-            self.leave.emit(step)
-            return True
-        return super().focusNextPrevChild(next)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            self.focusNextPrevChild(True)
-            return
-        if key == Qt.Key.Key_Delete and not event.modifiers() and self.currentIndex().isValid() \
-                and self.currentIndex().flags() & Qt.ItemFlag.ItemIsEditable:
-            # Delete clears the cell, as in a spreadsheet.
-            self.roster.setData(self.currentIndex(), (None, None))
-            return
-        super().keyPressEvent(event)
-
-    def focusInEvent(self, event: Any) -> None:
-        if not self.currentIndex().isValid() and self.roster.rowCount():
-            self.setCurrentIndex(self.roster.index(0, 0))
-        super().focusInEvent(event)
 
 
 class RepeatTable(QWidget):
@@ -341,6 +81,8 @@ class RepeatTable(QWidget):
         self.view.setItemDelegate(self.delegate)
         self.view.leave.connect(self.leave)
         self.delegate.leave.connect(self.leave)
+        self.view.tabbed_out.connect(self._to_add_button)
+        self.delegate.tabbed_out.connect(self._to_add_button)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(render("ui.visit.add_row", lang), self)
@@ -360,13 +102,8 @@ class RepeatTable(QWidget):
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.hide()
         layout.addWidget(self.message)
-        for keys in ("Alt+N", "Insert"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.add_row)
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self)
-        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        remove.activated.connect(self.ask_remove_row)
+        self._shortcut("Insert", self, self.add_row)
+        self._shortcut("Ctrl+Delete", self, self.ask_remove_row)
         self.confirm_box: QMessageBox | None = None
         self._fit_height()
 
@@ -451,6 +188,23 @@ class RepeatTable(QWidget):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- keyboard ----------------------------------------------------------------------
+    @staticmethod
+    def _shortcut(keys: str, owner: QWidget, slot: Callable[[], None]) -> None:
+        shortcut = QShortcut(QKeySequence(keys), owner)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    def claim_add_key(self, area: QWidget) -> None:
+        """Alt+N adds a row while the cursor is anywhere in ``area`` (the roster's
+        section, when it holds no other roster; else the roster itself)."""
+        self._shortcut("Alt+N", area, self.add_row)
+
+    def _to_add_button(self) -> None:
+        if self.add_button.isEnabled():
+            self.add_button.setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            self.leave.emit(+1)
+
     def focus_in(self, forward: bool = True) -> None:
         model = self.model
         if not model.rowCount():

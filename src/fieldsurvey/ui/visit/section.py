@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -75,8 +76,9 @@ class QuestionRow(QWidget):
         self.label_text = form.label(question.name, lang)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 2, 0, 2)
-        self._render_label()
         width = self.label.fontMetrics().horizontalAdvance("中") * LABEL_EMS
+        self._label_room = width - 8  # the holder's right margin
+        self._render_label()
         left = QVBoxLayout()
         left.setSpacing(2)
         left.addWidget(self.label)
@@ -131,6 +133,19 @@ class QuestionRow(QWidget):
             # A no-break space: the mark never wraps onto a line of its own.
             text += f'<span style="color:{ERROR_COLOR}">\u00a0*</span>'
         self.label.setText(text)
+        # Chinese wraps between any two characters, so a label a little longer than
+        # a line left one character ("员") alone below; lines of even length instead.
+        # (Words wrap whole: an English label needs no help, and evened lines would
+        # need more of them than the label is given.)
+        if " " in self.label_text.strip():
+            self.label.setMaximumWidth(self._label_room)
+            return
+        metrics = self.label.fontMetrics()
+        full = metrics.horizontalAdvance(self.label_text + (" *" if self._required else ""))
+        lines = max(1, math.ceil(full / self._label_room))
+        even = math.ceil(full / lines) + metrics.horizontalAdvance("中")
+        self.label.setMaximumWidth(self._label_room if lines == 1
+                                   else min(self._label_room, even))
 
     def set_required(self, required: bool) -> None:
         if required != self._required:
@@ -231,6 +246,10 @@ class SectionPage(QScrollArea):
         layout.addStretch(1)
         content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setWidget(content)
+        # Alt+N adds a roster row from any question of the section; with two
+        # rosters in one section each keeps it to itself (one owner per key).
+        for table in self.tables.values():
+            table.claim_add_key(self if len(self.tables) == 1 else table)
 
     def _fill(self, form: FormDefinition, group: Group, lang: str,
               today: Callable[[], dt.date], layout: QVBoxLayout, parent: QWidget) -> None:
