@@ -118,7 +118,7 @@ def test_a_narrow_table_takes_width_from_other_columns_before_the_name(qtbot: Qt
     qtbot.addWidget(view)
     fit.share_width(view, 0, {1: 200, 2: 230, 3: 60})
     view.show()
-    view.resize(1300, 300)  # after show: a test of the app may have installed the fit filter
+    view.resize(1300, 300)
     qtbot.waitUntil(lambda: view.columnWidth(0) > 600)
     assert [view.columnWidth(c) for c in (1, 2, 3)] == [200, 230, 60]
     view.resize(640, 300)
