@@ -76,6 +76,7 @@ def test_dates_in_qt_widgets_read_the_chinese_way(chinese: None) -> None:
 def test_english_takes_qt_back_to_english(qtbot: QtBot, qapp: QApplication) -> None:
     use_language(qapp, "zh")
     use_language(qapp, "en")
+    assert QLocale().toString(QDate(2026, 12, 5), QLocale.FormatType.ShortFormat) == "2026-12-05"
     box = QMessageBox(QMessageBox.Icon.Question, "fieldsurvey", "Go on?",
                       QMessageBox.StandardButton.Ok)
     qtbot.addWidget(box)
