@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,16 @@ def fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     data = tmp_path / "data"
     monkeypatch.setenv("FIELDSURVEY_DATA_DIR", str(data))
     yield data
+
+
+@pytest.fixture(autouse=True)
+def _no_fit_filter_left_behind() -> Iterator[None]:
+    """A test that starts the app installs its window-fitting filter on the one shared
+    QApplication; later tests size their windows themselves."""
+    yield
+    fit = sys.modules.get("fieldsurvey.ui.fit")  # never imports Qt into a Qt-free run
+    if fit is not None:
+        fit.uninstall()
 
 
 @pytest.fixture(scope="session")

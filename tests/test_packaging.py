@@ -80,12 +80,6 @@ def test_the_spec_takes_its_data_files_and_version_from_the_helper() -> None:
     assert "_MEIPASS" not in spec
 
 
-def test_the_build_ships_qts_chinese_where_the_app_looks_for_it() -> None:
-    [(source, folder)] = datafiles.qt_translation_files()
-    assert Path(source).name == "qtbase_zh_CN.qm" and Path(source).is_file()
-    assert Path(folder) == Path("PySide6", "Qt", "translations")
-
-
 def frozen_pins() -> dict[str, str]:
     pins: dict[str, str] = {}
     for raw in (PACKAGING / "requirements-frozen.txt").read_text(encoding="utf-8").splitlines():

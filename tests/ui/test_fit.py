@@ -117,8 +117,8 @@ def test_a_narrow_table_takes_width_from_other_columns_before_the_name(qtbot: Qt
     view.setModel(model)
     qtbot.addWidget(view)
     fit.share_width(view, 0, {1: 200, 2: 230, 3: 60})
-    view.resize(1300, 300)
     view.show()
+    view.resize(1300, 300)
     qtbot.waitUntil(lambda: view.columnWidth(0) > 600)
     assert [view.columnWidth(c) for c in (1, 2, 3)] == [200, 230, 60]
     view.resize(640, 300)

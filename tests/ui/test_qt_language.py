@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QLocale
@@ -29,6 +31,18 @@ def chinese(qapp: QApplication) -> Iterator[None]:
 
 def test_qt_ships_its_chinese_translation() -> None:
     assert (translations_folder() / "qtbase_zh_CN.qm").is_file()
+
+
+def test_the_frozen_build_ships_qts_chinese_where_the_app_looks_for_it() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "datafiles", Path(__file__).resolve().parents[2] / "packaging" / "datafiles.py")
+    assert spec is not None and spec.loader is not None
+    datafiles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(datafiles)
+    [(source, folder)] = datafiles.qt_translation_files()
+    assert Path(source).samefile(translations_folder() / "qtbase_zh_CN.qm")
+    # In the bundle the file sits beside PySide6, where translations_folder() looks.
+    assert Path(folder) == Path("PySide6", "Qt", "translations")
 
 
 def test_a_message_box_says_ok_and_cancel_in_chinese(qtbot: QtBot, chinese: None) -> None:
@@ -62,6 +76,7 @@ def test_dates_in_qt_widgets_read_the_chinese_way(chinese: None) -> None:
 def test_english_takes_qt_back_to_english(qtbot: QtBot, qapp: QApplication) -> None:
     use_language(qapp, "zh")
     use_language(qapp, "en")
+    assert QLocale().toString(QDate(2026, 12, 5), QLocale.FormatType.ShortFormat) == "2026-12-05"
     box = QMessageBox(QMessageBox.Icon.Question, "fieldsurvey", "Go on?",
                       QMessageBox.StandardButton.Ok)
     qtbot.addWidget(box)

@@ -94,11 +94,19 @@ class _FitOnShow(QObject):
 
 def install(app: QApplication) -> None:
     """Fit every window this application shows (call once, after creating it)."""
-    if app.property("fieldsurvey_fit"):
+    if app.findChild(_FitOnShow) is None:
+        app.installEventFilter(_FitOnShow(app))
+
+
+def uninstall() -> None:
+    """Undo :func:`install` (tests share one application between them)."""
+    app = QApplication.instance()
+    if app is None:
         return
-    app.setProperty("fieldsurvey_fit", True)
-    fitter = _FitOnShow(app)
-    app.installEventFilter(fitter)
+    for fitter in app.findChildren(_FitOnShow):
+        app.removeEventFilter(fitter)
+        fitter.setParent(None)
+        fitter.deleteLater()
 
 
 class _ShareWidth(QObject):

@@ -5,8 +5,9 @@ Chinese officer meets "Look in", "File name", "Cancel" and "OK". The frozen buil
 ships the same file (``packaging/datafiles.py``, :func:`qt_translation_files`).
 
 Dates: Qt's C locale writes "5 12 2026"; every date the app shows is ISO
-(2026-12-05), which reads the same in both languages. :data:`DATE_FORMAT` is the
-display format of every date editor.
+(2026-12-05), which reads the same in both languages, and Qt's own widgets write
+2026/12/5 in Chinese and 2026-12-05 in English. :data:`DATE_FORMAT` is the display
+format of every date editor.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 DATE_FORMAT = "yyyy-MM-dd"
 #: The Qt translation file loaded for each app language (English needs none).
 QT_FILES = {"zh": "qtbase_zh_CN"}
+# Qt's widgets (the file dialog's dates) follow the default locale: Chinese writes
+# 2026/12/5; Canadian English is the English that writes 2026-12-05.
 _LOCALES = {"zh": QLocale(QLocale.Language.Chinese, QLocale.Country.China),
-            "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)}
+            "en": QLocale(QLocale.Language.English, QLocale.Country.Canada)}
 _PROPERTY = "fieldsurvey_qt_translator"
 
 
