@@ -77,6 +77,14 @@ def stored(ctx: AppContext) -> dict[str, tuple[str | None, str | None, str | Non
                 for o in session.scalars(select(Organization))}
 
 
+def open_wizard(qtbot: QtBot, ctx: AppContext, path: Path) -> ImportWizard:
+    """The dialog with ``path`` read (on its worker thread)."""
+    wizard = ImportWizard(ctx, path=path)
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: not wizard.reading)
+    return wizard
+
+
 def problems(wizard: ImportWizard) -> list[tuple[str, ...]]:
     model = wizard.check_page.problem_filter
     return [tuple(model.index(r, c).data() for c in range(model.columnCount()))
@@ -84,8 +92,7 @@ def problems(wizard: ImportWizard) -> list[tuple[str, ...]]:
 
 
 def test_importing_a_messy_register(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
-    wizard = ImportWizard(ctx, path=messy_workbook(tmp_path / "名录.xlsx"))
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx"))
     wizard.show()
     assert wizard.file_page.file_summary.text() == "工作表“社会组织”共 8 行，表头在第 2 行。"
     assert wizard.next_button.isEnabled()
@@ -134,8 +141,7 @@ def test_importing_a_messy_register(qtbot: QtBot, ctx: AppContext, tmp_path: Pat
 
 def test_the_officer_corrects_a_column_and_the_plan_follows(
         qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
-    wizard = ImportWizard(ctx, path=messy_workbook(tmp_path / "名录.xlsx", "负责同志"))
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx", "负责同志"))
     qtbot.mouseClick(wizard.next_button, LEFT)
     legal_rep = wizard.mapping_page.field_combos["legal_rep"]
     assert legal_rep.currentText() == "（不导入）"
@@ -161,8 +167,7 @@ def test_the_officer_corrects_a_column_and_the_plan_follows(
 
 def test_choosing_the_header_row_proposes_its_columns(
         qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
-    wizard = ImportWizard(ctx, path=messy_workbook(tmp_path / "名录.xlsx"))
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx"))
     qtbot.mouseClick(wizard.next_button, LEFT)
     wizard.mapping_page.header_spin.setValue(1)  # the title: only its merged words remain
     assert wizard.mapping_page.field_combos["uscc"].currentData() == -1
@@ -176,8 +181,7 @@ def test_problems_can_be_filtered(qtbot: QtBot, ctx: AppContext, tmp_path: Path)
                          reg_type="social_group", supervisor="区农业农村局", legal_rep="李四",
                          phone="12345")
     book = messy_workbook(tmp_path / "名录.xlsx")
-    wizard = ImportWizard(ctx, path=book)
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, book)
     qtbot.mouseClick(wizard.next_button, LEFT)
     qtbot.mouseClick(wizard.next_button, LEFT)
     assert wizard.check_page.check_summary.text() == "新增 2 个单位，更新 0 个，无变化 1 个，未导入 3 行。"
@@ -195,8 +199,7 @@ def test_problems_can_be_filtered(qtbot: QtBot, ctx: AppContext, tmp_path: Path)
 
 def test_cancelling_the_import_writes_nothing(
         qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
-    wizard = ImportWizard(ctx, path=messy_workbook(tmp_path / "名录.xlsx"))
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx"))
     qtbot.mouseClick(wizard.next_button, LEFT)
     qtbot.mouseClick(wizard.next_button, LEFT)
 
@@ -214,8 +217,7 @@ def test_cancelling_the_import_writes_nothing(
 
 
 def test_reimporting_an_updated_list(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
-    first = ImportWizard(ctx, path=messy_workbook(tmp_path / "v1.xlsx"))
-    qtbot.addWidget(first)
+    first = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "v1.xlsx"))
     qtbot.mouseClick(first.next_button, LEFT)
     qtbot.mouseClick(first.next_button, LEFT)
     with qtbot.waitSignal(first.imported):
@@ -229,8 +231,7 @@ def test_reimporting_an_updated_list(qtbot: QtBot, ctx: AppContext, tmp_path: Pa
     ws.append(["ABC社区 老年协会", None, "钱七", None])
     ws.append(["西湖区书画院", code("52", 8), "孙九", None])
     book.save(tmp_path / "v2.xlsx")
-    second = ImportWizard(ctx, path=tmp_path / "v2.xlsx")
-    qtbot.addWidget(second)
+    second = open_wizard(qtbot, ctx, tmp_path / "v2.xlsx")
     qtbot.mouseClick(second.next_button, LEFT)
     qtbot.mouseClick(second.next_button, LEFT)
     assert second.check_page.check_summary.text() == "新增 1 个单位，更新 1 个，无变化 1 个，未导入 0 行。"
@@ -245,8 +246,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(
         qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
     path = tmp_path / "名录.xlsx"
     path.write_text("序号,单位名称\n1,甲协会\n", encoding="utf-8")
-    wizard = ImportWizard(ctx, path=path)
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, path)
     assert wizard.file_page.file_error.text() == (
         "文件“名录.xlsx”不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格，或者文件已损坏，无法读取。")
     assert not wizard.next_button.isEnabled()
@@ -263,20 +263,19 @@ def test_a_sheet_without_a_header_can_be_swapped_for_another(
     book.create_sheet("名录").append(["单位名称", "统一社会信用代码"])
     book["名录"].append(["甲协会", TEA])
     book.save(tmp_path / "two.xlsx")
-    wizard = ImportWizard(ctx, path=tmp_path / "two.xlsx")
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, tmp_path / "two.xlsx")
     assert "找不到表头" in wizard.file_page.file_error.text()
     assert not wizard.next_button.isEnabled()
     wizard.file_page.sheet_combo.setCurrentIndex(1)
-    wizard.file_page.sheet_combo.activated.emit(1)
+    with qtbot.waitSignal(wizard.file_read):
+        wizard.file_page.sheet_combo.activated.emit(1)
     assert wizard.file_page.file_error.text() == ""
     assert wizard.next_button.isEnabled()
 
 
 def test_the_dialog_fits_a_1366x768_screen(qtbot: QtBot, ctx: AppContext,
                                            tmp_path: Path) -> None:
-    wizard = ImportWizard(ctx, path=messy_workbook(tmp_path / "名录.xlsx"))
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx"))
     for page in (ImportWizard.FILE, ImportWizard.MAPPING, ImportWizard.CHECK):
         wizard.stack.setCurrentIndex(page)
         hint = wizard.minimumSizeHint()
@@ -287,8 +286,7 @@ def test_the_dialog_fits_a_1366x768_screen(qtbot: QtBot, ctx: AppContext,
 def test_without_a_profile_nothing_can_be_imported(
         qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
     ctx.profile = None
-    wizard = ImportWizard(ctx, path=messy_workbook(tmp_path / "名录.xlsx"))
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx"))
     assert "本人信息" in wizard.file_page.file_error.text()
     assert not wizard.file_page.browse_button.isEnabled()
     assert not wizard.next_button.isEnabled()

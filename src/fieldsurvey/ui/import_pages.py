@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.forms.model import pick_label
+from fieldsurvey.messages import Message
 from fieldsurvey.register import (
     FIELD_LABELS,
     Action,
@@ -56,6 +58,8 @@ class FilePage(QWidget):
     browse_requested = Signal()
     sheet_requested = Signal(str)
     """The officer picked another sheet of the same file, by name."""
+    stop_requested = Signal()
+    """The officer does not want to wait for the file being read."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +88,7 @@ class FilePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addLayout(self._build_reading())
         layout.addWidget(self.file_summary)
         layout.addWidget(self.file_error)
         layout.addStretch(1)
@@ -91,10 +96,44 @@ class FilePage(QWidget):
             self.browse_button.setEnabled(False)
             self.file_error.setText(ctx.tr("ui.import.no_profile"))
 
+    def _build_reading(self) -> QHBoxLayout:
+        # Shown while a worker thread reads the file: a big or hostile workbook
+        # then costs the officer a wait she can end, not the app.
+        self.reading_bar = QProgressBar()
+        self.reading_bar.setRange(0, 0)
+        self.reading_bar.setTextVisible(False)
+        self.reading_label = QLabel(self.ctx.tr("ui.import.reading"))
+        self.stop_button = QPushButton(self.ctx.tr("ui.import.stop_reading"))
+        self.stop_button.setAutoDefault(False)
+        self.stop_button.clicked.connect(self.stop_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.reading_label)
+        row.addWidget(self.reading_bar, 1)
+        row.addWidget(self.stop_button)
+        self.set_reading(False)
+        return row
+
+    def set_reading(self, reading: bool) -> None:
+        for widget in (self.reading_bar, self.reading_label, self.stop_button):
+            widget.setVisible(reading)
+        self.browse_button.setEnabled(not reading and self.ctx.profile is not None)
+        self.sheet_combo.setEnabled(not reading and self.sheet_combo.count() > 1)
+
+    def show_progress(self, done: int, total: int, stage: object) -> None:
+        """A report of the reading worker (see :class:`QtProgress`)."""
+        if isinstance(stage, Message):
+            self.reading_label.setText(self.ctx.word(stage))
+        if total > 0:
+            self.reading_bar.setRange(0, total)
+            self.reading_bar.setValue(min(done, total))
+
     def start(self, path: Path) -> None:
         """A file was chosen: forget what the page said about the last one."""
         self.path_edit.setText(str(path))
         self.file_summary.clear()
+        self.file_error.clear()
+        self.reading_label.setText(self.ctx.tr("ui.import.reading"))
+        self.reading_bar.setRange(0, 0)
 
     def clear_sheets(self) -> None:
         self.sheet_combo.clear()

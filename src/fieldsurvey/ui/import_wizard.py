@@ -5,7 +5,12 @@ it and passes the officer's corrections back. The pages live in
 :mod:`fieldsurvey.ui.import_pages` and :mod:`fieldsurvey.ui.import_check`; this
 class reads, plans, imports and moves between them.
 
-Long work (planning and importing 50,000 rows takes a few seconds) runs in the
+Reading the file runs on a worker thread (:class:`JobThread`), with a progress
+bar and a button to stop waiting: it touches no database, and a huge or hostile
+workbook must not freeze the window. A stopped read is left to finish on its
+own and its outcome ignored (the reader cannot be interrupted midway).
+
+Planning and importing (50,000 rows take a few seconds) run in the
 GUI thread, with a modal progress dialog whose progress object calls
 ``processEvents``. A worker thread was not chosen: the ``Database`` in
 ``store/db.py`` is one engine shared by every screen and its sessions must
@@ -17,8 +22,8 @@ nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +33,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QStackedWidget,
@@ -37,8 +43,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from fieldsurvey.messages import Message
-from fieldsurvey.progress import Cancelled
+from fieldsurvey.progress import Cancelled, Progress, check_cancelled
 from fieldsurvey.register import (
+    HeaderGuess,
     ImportPlan,
     ImportResult,
     RegisterError,
@@ -49,8 +56,10 @@ from fieldsurvey.register import (
     read_register,
 )
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.export_dialog import QtProgress
 from fieldsurvey.ui.import_check import CheckPage
 from fieldsurvey.ui.import_pages import FilePage, MappingPage, ResultPage
+from fieldsurvey.ui.office.table_models import JobThread
 
 STEPS = ("ui.import.step.file", "ui.import.step.mapping", "ui.import.step.check",
          "ui.import.step.result")
@@ -81,6 +90,8 @@ class ImportWizard(QDialog):
 
     imported = Signal()
     """Organizations were added or changed; lists showing the register should reload."""
+    file_read = Signal()
+    """Reading a file ended (read, refused or stopped); the file page says which."""
 
     FILE, MAPPING, CHECK, RESULT = range(4)
 
@@ -92,6 +103,8 @@ class ImportWizard(QDialog):
         self.sheet: RegisterSheet | None = None
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
+        self._reading = 0  # which read is the current one
+        self._progress: QtProgress | None = None
         self.setWindowTitle(ctx.tr("ui.import.title"))
         # Fits a 1366x768 laptop screen with the taskbar and title bar.
         self.resize(1120, 660)
@@ -102,6 +115,7 @@ class ImportWizard(QDialog):
         self.result_page = ResultPage(ctx)
         self.file_page.browse_requested.connect(self._browse)
         self.file_page.sheet_requested.connect(self._sheet_chosen)
+        self.file_page.stop_requested.connect(self.stop_reading)
         self.mapping_page.changed.connect(self.replan)
         self.stack = QStackedWidget()
         for page in (self.file_page, self.mapping_page, self.check_page, self.result_page):
@@ -125,11 +139,13 @@ class ImportWizard(QDialog):
         self.next_button.clicked.connect(self._next)
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self._close)
-        self.next_button.setDefault(True)
         row = QHBoxLayout()
         row.addStretch(1)
         for button in (self.back_button, self.next_button, self.import_button,
                        self.close_button):
+            # Enter presses the page's forward button (see _update_buttons), never the
+            # button that happens to have the focus: that was 取消, throwing the work away.
+            button.setAutoDefault(False)
             row.addWidget(button)
         return row
 
@@ -139,6 +155,7 @@ class ImportWizard(QDialog):
         self.step_label.setText(self.ctx.tr(STEPS[page]))
         if page == self.CHECK:
             self.check_page.show_plan(self.plan)
+            self.check_page.problem_view.setFocus()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -147,7 +164,7 @@ class ImportWizard(QDialog):
         self.next_button.setVisible(page in (self.FILE, self.MAPPING))
         self.import_button.setVisible(page == self.CHECK)
         if page == self.FILE:
-            self.next_button.setEnabled(self.sheet is not None
+            self.next_button.setEnabled(self.sheet is not None and not self.reading
                                         and not self.file_page.file_error.text())
         elif page == self.MAPPING:
             self.next_button.setEnabled(self.plan is not None)
@@ -158,6 +175,11 @@ class ImportWizard(QDialog):
                                                    count=counts.new + counts.update))
         self.close_button.setText(self.ctx.tr(
             "ui.import.finish" if page == self.RESULT else "ui.import.cancel"))
+        forward = {self.FILE: self.next_button, self.MAPPING: self.next_button,
+                   self.CHECK: self.import_button, self.RESULT: self.close_button}[page]
+        for button in (self.back_button, self.next_button, self.import_button,
+                       self.close_button):
+            button.setDefault(button is forward)
 
     def _next(self) -> None:
         page = self.stack.currentIndex()
@@ -175,6 +197,26 @@ class ImportWizard(QDialog):
         else:
             self.reject()
 
+    def reject(self) -> None:
+        """Cancel, Esc and the window's close button: ask first when a file was read."""
+        unsaved = self.sheet is not None and self.stack.currentIndex() != self.RESULT
+        if unsaved and not self._confirm_discard():
+            return
+        self.stop_reading()
+        super().reject()
+
+    def _confirm_discard(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.ctx.tr("ui.import.title"),
+                          self.ctx.tr("ui.import.discard_question"), parent=self)
+        discard = box.addButton(self.ctx.tr("ui.import.discard_yes"),
+                                QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(self.ctx.tr("ui.import.discard_no"),
+                             QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.exec()
+        return box.clickedButton() is discard
+
     # -- page 1: the file -----------------------------------------------------------------
     def _browse(self) -> None:
         start = str(self.path.parent) if self.path else str(Path.home())
@@ -184,41 +226,84 @@ class ImportWizard(QDialog):
         if chosen:
             self.load_file(Path(chosen))
 
-    def load_file(self, path: Path, sheet: str | None = None) -> bool:
-        """Read ``path`` (its first non-empty sheet, or ``sheet``); False on a problem."""
+    def load_file(self, path: Path, sheet: str | None = None) -> None:
+        """Start reading ``path`` (its first non-empty sheet, or ``sheet``) on a worker.
+
+        :attr:`file_read` is emitted once the file page shows the outcome.
+        """
         self.path = path
         self.file_page.start(path)
         self.sheet = None
         self.plan = None
+        self._reading += 1  # a read still running for an earlier choice is ignored
         if self.ctx.profile is None:
             # New organizations need the township code; the file page says so.
+            self.file_page.file_error.setText(self.ctx.tr("ui.import.no_profile"))
             self._update_buttons()
-            return False
-        error = self.file_page.file_error
-        error.clear()
-        try:
-            with _busy():
-                self.sheet = read_register(path, sheet)
-        except RegisterError as exc:
-            error.setText(self.ctx.word(exc.message))
-            if sheet is None:
+            self.file_read.emit()
+            return
+        progress = QtProgress()
+        progress.progressed.connect(self.file_page.show_progress)
+        worker = JobThread(partial(_read, path, sheet, progress), tag=(self._reading, sheet))
+        worker.succeeded.connect(self._file_done)
+        worker.failed.connect(self._file_failed)
+        worker.stopped.connect(self._file_stopped)
+        self._progress = progress
+        self.file_page.set_reading(True)
+        self._update_buttons()
+        worker.start_job()
+
+    @property
+    def reading(self) -> bool:
+        """True while a file is being read."""
+        return self._progress is not None
+
+    def stop_reading(self) -> None:
+        """Leave the file being read to its worker and forget it."""
+        if self._progress is None:
+            return
+        self._progress.cancel()
+        self._reading += 1
+        self._end_reading(self.ctx.tr("ui.import.reading_stopped"))
+
+    def _current(self, tag: object) -> bool:
+        return isinstance(tag, tuple) and tag[0] == self._reading
+
+    def _end_reading(self, error: str = "") -> None:
+        self._progress = None
+        self.file_page.set_reading(False)
+        self.file_page.file_error.setText(error)
+        self._update_buttons()
+        self.file_read.emit()
+
+    def _file_failed(self, tag: object, detail: str) -> None:
+        if self._current(tag):
+            self._end_reading(self.ctx.tr("ui.import.read_failed", detail=detail))
+
+    def _file_stopped(self, tag: object) -> None:
+        if self._current(tag):
+            self._end_reading(self.ctx.tr("ui.import.reading_stopped"))
+
+    def _file_done(self, tag: object, outcome: object) -> None:
+        if not self._current(tag):
+            return
+        assert isinstance(outcome, _ReadOutcome)
+        if outcome.sheet is None:
+            if isinstance(tag, tuple) and tag[1] is None:
                 self.file_page.clear_sheets()
-            self._update_buttons()
-            return False
+            self._end_reading(self.ctx.word(outcome.problem) if outcome.problem else "")
+            return
+        self.sheet = outcome.sheet
         self.file_page.show_sheets(self.sheet)
-        try:
-            guess = find_header(self.sheet)
-        except RegisterError as exc:
+        if outcome.guess is None:
             # The sheet stays chosen: the officer may pick another one in the list.
-            error.setText(self.ctx.word(exc.message))
-            self._update_buttons()
-            return False
+            self._end_reading(self.ctx.word(outcome.problem) if outcome.problem else "")
+            return
         self.file_page.file_summary.setText(self.ctx.tr(
             "ui.import.file_summary", sheet=self.sheet.sheet, rows=len(self.sheet.rows),
-            header=guess.row + 1))
-        self.mapping_page.set_header(self.sheet, guess.row, guess.mapping)
-        self._update_buttons()
-        return True
+            header=outcome.guess.row + 1))
+        self.mapping_page.set_header(self.sheet, outcome.guess.row, outcome.guess.mapping)
+        self._end_reading()
 
     def _sheet_chosen(self, name: str) -> None:
         if self.path is not None:
@@ -294,10 +379,24 @@ def _dismiss(dialog: QProgressDialog) -> None:
     dialog.deleteLater()
 
 
-@contextmanager
-def _busy() -> Iterator[None]:
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+@dataclass(frozen=True)
+class _ReadOutcome:
+    """What the reading worker found: the sheet and its header, or why not."""
+
+    sheet: RegisterSheet | None
+    guess: HeaderGuess | None
+    problem: Message | None
+
+
+def _read(path: Path, sheet: str | None, progress: Progress) -> _ReadOutcome:
+    """Runs on the worker: read the sheet and find its header (no database, no widgets)."""
+    check_cancelled(progress)
     try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
+        found = read_register(path, sheet)
+    except RegisterError as exc:
+        return _ReadOutcome(None, None, exc.message)
+    check_cancelled(progress)
+    try:
+        return _ReadOutcome(found, find_header(found), None)
+    except RegisterError as exc:
+        return _ReadOutcome(found, None, exc.message)
