@@ -115,24 +115,28 @@ def test_importing_a_messy_register(qtbot: QtBot, ctx: AppContext, tmp_path: Pat
     qtbot.mouseClick(wizard.next_button, LEFT)
 
     assert wizard.stack.currentIndex() == ImportWizard.CHECK
-    assert wizard.check_page.check_summary.text() == "新增 3 个单位，更新 0 个，无变化 0 个，未导入 3 行。"
-    assert [p[:5] for p in problems(wizard)] == [
-        ("5", "C", "统一社会信用代码", "错误", "未导入"),
-        ("6", "C", "统一社会信用代码", "错误", "未导入"),
-        ("7", "B", "单位名称", "错误", "未导入"),
+    assert wizard.check_page.check_summary.text() == (
+        "新增 4 个单位，更新 0 个，无变化 0 个，未导入 2 行。")
+    assert [p[:6] for p in problems(wizard)] == [
+        ("5", "坏代码协会", "C", "统一社会信用代码", "提醒", "新增"),
+        ("6", "西湖区茶叶协会", "C", "统一社会信用代码", "错误", "未导入"),
+        ("7", "", "B", "单位名称", "错误", "未导入"),
     ]
-    assert problems(wizard)[1][5] == "统一社会信用代码与第3行相同，是同一单位，以第3行为准。"
-    tooltip = wizard.check_page.problem_filter.index(2, 5).data(Qt.ItemDataRole.ToolTipRole)
+    assert "待核实" in problems(wizard)[0][6]
+    assert problems(wizard)[1][6] == "统一社会信用代码与第3行相同，是同一单位，以第3行为准。"
+    tooltip = wizard.check_page.problem_filter.index(2, 6).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip == "文件“名录.xlsx”，工作表“社会组织”，第7行B列（单位名称）：没有填写单位名称。"
-    assert wizard.import_button.text() == "导入 3 个单位"
+    assert wizard.import_button.text() == "导入 4 个单位"
 
     with qtbot.waitSignal(wizard.imported, timeout=5000):
         qtbot.mouseClick(wizard.import_button, LEFT)
     assert wizard.stack.currentIndex() == ImportWizard.RESULT
-    assert wizard.result_page.result_label.text().startswith("导入完成：新增 3 个单位")
+    assert wizard.result_page.result_label.text().startswith("导入完成：新增 4 个单位")
+    assert "1 个单位的统一社会信用代码未通过校验" in wizard.result_page.result_note.text()
     assert stored(ctx) == {
         "西湖区茶叶协会": (TEA, "social_group", "区农业农村局", "张三"),
         "西湖区读书会": (BOOKS, "social_group", "区农业农村局", "李四"),
+        "坏代码协会": (None, "social_group", "区民政局", "王五"),
         "ABC社区 老年协会": (None, "community", "翠苑街道", "钱七"),
     }
     qtbot.mouseClick(wizard.close_button, LEFT)
@@ -184,10 +188,11 @@ def test_problems_can_be_filtered(qtbot: QtBot, ctx: AppContext, tmp_path: Path)
     wizard = open_wizard(qtbot, ctx, book)
     qtbot.mouseClick(wizard.next_button, LEFT)
     qtbot.mouseClick(wizard.next_button, LEFT)
-    assert wizard.check_page.check_summary.text() == "新增 2 个单位，更新 0 个，无变化 1 个，未导入 3 行。"
+    assert wizard.check_page.check_summary.text() == (
+        "新增 3 个单位，更新 0 个，无变化 1 个，未导入 2 行。")
     wizard.check_page.filter_combo.setCurrentIndex(wizard.check_page.filter_combo.findData("warning"))
-    assert problems(wizard) == []
-    assert wizard.check_page.problem_count.text() == "显示 0 条问题，共 3 条。"
+    assert [p[1] for p in problems(wizard)] == ["坏代码协会"]
+    assert wizard.check_page.problem_count.text() == "显示 1 条问题，共 3 条。"
     wizard.check_page.filter_combo.setCurrentIndex(wizard.check_page.filter_combo.findData("all"))
     # Chinese arrives through an input method, as a whole string (QTest types ASCII only).
     wizard.check_page.search_edit.setText("第7行")
@@ -238,7 +243,7 @@ def test_reimporting_an_updated_list(qtbot: QtBot, ctx: AppContext, tmp_path: Pa
     with qtbot.waitSignal(second.imported):
         qtbot.mouseClick(second.import_button, LEFT)
     after = stored(ctx)
-    assert len(after) == 4
+    assert len(after) == 5
     assert after["西湖区茶叶协会"] == (TEA, "social_group", "区农业农村局", "张三丰")
 
 
@@ -290,3 +295,28 @@ def test_without_a_profile_nothing_can_be_imported(
     assert "本人信息" in wizard.file_page.file_error.text()
     assert not wizard.file_page.browse_button.isEnabled()
     assert not wizard.next_button.isEnabled()
+
+
+def test_a_bad_code_is_corrected_on_the_check_page(qtbot: QtBot, ctx: AppContext,
+                                                   tmp_path: Path) -> None:
+    wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx"))
+    wizard.show()
+    qtbot.mouseClick(wizard.next_button, LEFT)
+    assert wizard.mapping_page.preview.item(2, 2).text() == f"{BAD}（待核实）"
+    qtbot.mouseClick(wizard.next_button, LEFT)
+    page = wizard.check_page
+    assert not page.correction_edit.isVisibleTo(wizard)
+    page.problem_view.selectRow(0)  # 坏代码协会, row 5
+    assert page.correction_edit.isVisibleTo(wizard)
+    assert page.correction_label.text() == "改正第5行的代码："
+    assert page.correction_edit.text() == BAD
+    page.correction_edit.selectAll()
+    qtbot.keyClicks(page.correction_edit, code("51", 3))
+    # Enter corrects; it does not import.
+    with qtbot.assertNotEmitted(wizard.imported):
+        qtbot.keyClick(page.correction_edit, Qt.Key.Key_Return)
+    assert wizard.corrections == {5: code("51", 3)}
+    assert [p[:2] for p in problems(wizard)] == [("6", "西湖区茶叶协会"), ("7", "")]
+    with qtbot.waitSignal(wizard.imported):
+        qtbot.mouseClick(wizard.import_button, LEFT)
+    assert stored(ctx)["坏代码协会"][0] == code("51", 3)

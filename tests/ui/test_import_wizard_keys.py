@@ -67,7 +67,7 @@ def test_enter_on_the_check_page_imports(qtbot: QtBot, ctx: AppContext,
     with qtbot.waitSignal(wizard.imported):
         qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
     assert wizard.stack.currentIndex() == ImportWizard.RESULT
-    assert len(stored(ctx)) == 3
+    assert len(stored(ctx)) == 4
 
 
 def _answer(wizard: ImportWizard, discard: bool, seen: list[str]) -> None:

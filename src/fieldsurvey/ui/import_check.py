@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +48,7 @@ ACTION_WORDS = {
 SEVERITY_WORDS = {"error": "ui.import.severity.error", "warning": "ui.import.severity.warning"}
 PROBLEM_COLUMNS = {
     "row": "ui.import.problem_column.row",
+    "organization": "ui.import.problem_column.organization",
     "column": "ui.import.problem_column.column",
     "field": "ui.import.problem_column.field",
     "severity": "ui.import.problem_column.severity",
@@ -92,8 +96,8 @@ class ProblemModel(QAbstractTableModel):
         self._problems = [p for _, p in pairs]
         tr, word = self.ctx.tr, self.ctx.word
         self._texts = [
-            (str(p.row), p.column, tr(FIELD_LABELS[p.field]), tr(SEVERITY_WORDS[p.severity]),
-             tr(ACTION_WORDS[entry.action]), word(p.message))
+            (str(p.row), p.organization, p.column, tr(FIELD_LABELS[p.field]),
+             tr(SEVERITY_WORDS[p.severity]), tr(ACTION_WORDS[entry.action]), word(p.message))
             for entry, p in pairs
         ]
         self._located = [word(p.located()) for p in self._problems]
@@ -121,7 +125,7 @@ class ProblemModel(QAbstractTableModel):
             return self._texts[row][column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._located[row]
-        if role == Qt.ItemDataRole.ForegroundRole and column in (3, 4):
+        if role == Qt.ItemDataRole.ForegroundRole and column in (4, 5):
             is_error = self._problems[row].is_error
             return QBrush(ERROR_COLOR if is_error else WARNING_COLOR)
         return None
@@ -158,7 +162,14 @@ class ProblemFilter(QSortFilterProxyModel):
 
 
 class CheckPage(QWidget):
-    """Step 3: what importing would do, and every problem, each naming its cell."""
+    """Step 3: what importing would do, and every problem, each naming its cell.
+
+    A credit code set aside as pending (待核实) can be corrected here: the
+    officer types the code from the certificate and the plan is made again.
+    """
+
+    correction_requested = Signal(int, str)
+    """Excel row, the credit code typed for it."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +195,7 @@ class CheckPage(QWidget):
         layout.addLayout(self._build_filters())
         layout.addWidget(self.problem_view, 1)
         layout.addWidget(self.problem_detail)
+        layout.addLayout(self._build_correction())
         layout.addWidget(self.problem_count)
         layout.addWidget(self.check_error)
 
@@ -220,6 +232,50 @@ class CheckPage(QWidget):
         view.selectionModel().currentRowChanged.connect(self._problem_selected)
         return view
 
+    def _build_correction(self) -> QHBoxLayout:
+        self.correction_label = QLabel(self.ctx.tr("ui.import.correct_label"))
+        self.correction_edit = QLineEdit()
+        self.correction_edit.setPlaceholderText(self.ctx.tr("ui.org.uscc_placeholder"))
+        self.correction_edit.setMaxLength(40)
+        self.correction_edit.installEventFilter(self)
+        self.correction_button = QPushButton(self.ctx.tr("ui.import.correct"))
+        self.correction_button.setAutoDefault(False)
+        self.correction_button.clicked.connect(self.apply_correction)
+        self.correction_label.setBuddy(self.correction_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.correction_label)
+        row.addWidget(self.correction_edit, 1)
+        row.addWidget(self.correction_button)
+        self._correcting: int | None = None
+        self._show_correction(None)
+        return row
+
+    def _show_correction(self, problem: Problem | None) -> None:
+        pending = problem is not None and problem.message.code == "register.uscc_pending"
+        self._correcting = problem.row if problem is not None and pending else None
+        for widget in (self.correction_label, self.correction_edit, self.correction_button):
+            widget.setVisible(pending)
+        if problem is not None and pending:
+            self.correction_label.setText(self.ctx.tr("ui.import.correct_label_row",
+                                                      row=problem.row))
+            self.correction_edit.setText(str(problem.message.params.get("value", "")))
+
+    def apply_correction(self) -> None:
+        """Send the typed code for the selected row; the wizard plans again."""
+        code = self.correction_edit.text().strip()
+        if self._correcting is not None and code:
+            self.correction_requested.emit(self._correcting, code)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the correction field corrects; it must not reach the dialog's
+        # default button, which would import.
+        if (watched is self.correction_edit and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.apply_correction()
+            return True
+        return super().eventFilter(watched, event)
+
     def show_plan(self, plan: ImportPlan | None) -> None:
         self.check_error.clear()
         if plan is None:
@@ -233,14 +289,17 @@ class CheckPage(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
             if self.problem_model.rowCount() <= WRAP_LIMIT else QHeaderView.ResizeMode.Interactive)
         self.problem_detail.clear()
+        self._show_correction(None)
         self._filter_changed()
 
     def _problem_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             self.problem_detail.clear()
+            self._show_correction(None)
             return
         row = self.problem_filter.mapToSource(current).row()
         self.problem_detail.setText(self.problem_model.located_text(row))
+        self._show_correction(self.problem_model.problem(row))
 
     def _filter_changed(self) -> None:
         self.problem_filter.set_filter(str(self.filter_combo.currentData()),

@@ -276,6 +276,9 @@ class MappingPage(QWidget):
             for c, field in enumerate(fields, start=1):
                 value = entry.values.get(field)
                 text = self._choice_label(field, value) if field in CHOICE_LISTS else value
+                if field == "uscc" and entry.values.get("uscc_pending"):
+                    text = self.ctx.tr("ui.import.pending_code",
+                                       value=entry.values["uscc_pending"])
                 self.preview.setItem(r, c, QTableWidgetItem(text or ""))
         self.preview.resizeColumnsToContents()
         if plan is None:
@@ -304,5 +307,7 @@ class ResultPage(QWidget):
         self.result_label.setText(self.ctx.tr(
             "ui.import.result", new=result.new, updated=result.updated,
             unchanged=result.unchanged, skipped=result.skipped))
-        self.result_note.setText(self.ctx.tr("ui.import.result_note") if result.skipped
-                                 else "")
+        notes = [self.ctx.tr("ui.import.result_note")] if result.skipped else []
+        if result.pending:
+            notes.append(self.ctx.tr("ui.import.result_pending", count=result.pending))
+        self.result_note.setText("\n".join(notes))

@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -102,6 +103,8 @@ class ImportWizard(QDialog):
         self.path: Path | None = None
         self.sheet: RegisterSheet | None = None
         self.plan: ImportPlan | None = None
+        # Credit codes the officer typed on the check page, by Excel row.
+        self.corrections: dict[int, str] = {}
         self.import_result: ImportResult | None = None
         self._reading = 0  # which read is the current one
         self._progress: QtProgress | None = None
@@ -117,6 +120,7 @@ class ImportWizard(QDialog):
         self.file_page.sheet_requested.connect(self._sheet_chosen)
         self.file_page.stop_requested.connect(self.stop_reading)
         self.mapping_page.changed.connect(self.replan)
+        self.check_page.correction_requested.connect(self.correct)
         self.stack = QStackedWidget()
         for page in (self.file_page, self.mapping_page, self.check_page, self.result_page):
             self.stack.addWidget(page)
@@ -194,16 +198,30 @@ class ImportWizard(QDialog):
     def _close(self) -> None:
         if self.stack.currentIndex() == self.RESULT:
             self.accept()
-        else:
+        elif self._may_discard():
             self.reject()
 
-    def reject(self) -> None:
-        """Cancel, Esc and the window's close button: ask first when a file was read."""
-        unsaved = self.sheet is not None and self.stack.currentIndex() != self.RESULT
-        if unsaved and not self._confirm_discard():
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not self._may_discard():
             return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Only the officer's own click on the window's close button asks; a close by
+        # the program (the app quitting, a test ending) does not wait for an answer.
+        if event.spontaneous() and not self._may_discard():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def reject(self) -> None:
         self.stop_reading()
         super().reject()
+
+    def _may_discard(self) -> bool:
+        """True when nothing read would be lost, or the officer says to throw it away."""
+        unsaved = self.sheet is not None and self.stack.currentIndex() != self.RESULT
+        return not unsaved or self._confirm_discard()
 
     def _confirm_discard(self) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, self.ctx.tr("ui.import.title"),
@@ -235,6 +253,7 @@ class ImportWizard(QDialog):
         self.file_page.start(path)
         self.sheet = None
         self.plan = None
+        self.corrections = {}
         self._reading += 1  # a read still running for an earlier choice is ignored
         if self.ctx.profile is None:
             # New organizations need the township code; the file page says so.
@@ -322,7 +341,8 @@ class ImportWizard(QDialog):
                 self.plan = plan_import(self.sheet, self.mapping_page.header_row,
                                         self.mapping_page.mapping(), session,
                                         self.ctx.profile.township_code,
-                                        _DialogProgress(progress_dialog, self.ctx))
+                                        _DialogProgress(progress_dialog, self.ctx),
+                                        self.corrections)
         except RegisterError as exc:
             self.mapping_page.mapping_error.setText(self.ctx.word(exc.message))
         except Cancelled:
@@ -331,6 +351,12 @@ class ImportWizard(QDialog):
             _dismiss(progress_dialog)
         self.mapping_page.show_plan(self.plan)
         self._update_buttons()
+
+    def correct(self, row: int, code: str) -> None:
+        """Use ``code`` for the credit code of Excel ``row`` and check again."""
+        self.corrections[row] = code
+        self.replan()
+        self.check_page.show_plan(self.plan)
 
     # -- importing ------------------------------------------------------------------------
     def _progress_dialog(self, stage: str) -> QProgressDialog:
