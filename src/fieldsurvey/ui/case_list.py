@@ -75,6 +75,8 @@ class CaseListPage(QWidget):
         for code, label in ctx.form.choice_labels("org_field", ctx.lang).items():
             self.field_filter.addItem(label, code)
         self.overdue = QCheckBox(ctx.tr("ui.cases.overdue_only"))
+        self.pending = QCheckBox(ctx.tr("ui.cases.pending_only"))
+        self.pending.setToolTip(ctx.tr("ui.cases.pending_tip"))
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -103,6 +105,7 @@ class CaseListPage(QWidget):
         for widget in (self.status_filter, self.type_filter, self.field_filter):
             filters.addWidget(widget, 1)
         filters.addWidget(self.overdue)
+        filters.addWidget(self.pending)
         layout = QVBoxLayout(self)
         self.banner_slot = QVBoxLayout()  # the export reminder goes here
         layout.addLayout(self.banner_slot)
@@ -113,6 +116,7 @@ class CaseListPage(QWidget):
         for combo in (self.status_filter, self.type_filter, self.field_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.overdue.toggled.connect(self._apply_filter)
+        self.pending.toggled.connect(self._apply_filter)
         self.search.installEventFilter(self)
         self.table.installEventFilter(self)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
@@ -188,6 +192,7 @@ class CaseListPage(QWidget):
             reg_type=self.type_filter.currentData() or "",
             field=self.field_filter.currentData() or "",
             overdue_only=self.overdue.isChecked(),
+            pending_only=self.pending.isChecked(),
         ))
         if self.model.rowCount():
             self.table.selectRow(0)
