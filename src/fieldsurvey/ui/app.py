@@ -31,7 +31,8 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("fieldsurvey")
-    app.setApplicationDisplayName(render("app.name", lang))
+    # No application display name: Qt would append it to every window title, and the
+    # main window's title already reads "<app> — <township>" (issue 15).
     paths = data_paths(data_dir)
     mode = startup_mode(paths, db)
     role: OfficeRole | None = None
