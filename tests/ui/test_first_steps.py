@@ -14,11 +14,13 @@ from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
 from fieldsurvey.store import Database, open_store
 from fieldsurvey.store.profile import save_profile
+from fieldsurvey.ui.app import OFFICER_NAME_CODE
 from fieldsurvey.ui.case_list import CaseListPage
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.guide import GuideDialog
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.main_window import MainWindow
+from fieldsurvey.ui.relaunch import show_rebuilding
 
 pytestmark = pytest.mark.gui
 __all__ = ["db"]
@@ -113,5 +115,13 @@ def test_toolbar_tooltips_name_their_shortcuts(qtbot: QtBot, db: Database) -> No
 def test_the_title_names_the_app_then_the_township_once(qtbot: QtBot, db: Database) -> None:
     window: MainWindow = make_window(qtbot, db)
     assert window.windowTitle() == "社会组织建会走访 — 西湖街道"
-    # Qt appends the application display name to every title; none is set (see ui.app).
-    assert QApplication.applicationDisplayName() in ("", QApplication.applicationName())
+    # Qt appends the application display name to every title: the officer's app sets none.
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.applicationDisplayName()
+    try:
+        shown = show_rebuilding(app, window.ctx, lambda: window, OFFICER_NAME_CODE)
+        assert shown == [window]
+        assert app.applicationDisplayName() in ("", app.applicationName())
+    finally:
+        app.setApplicationDisplayName(before)

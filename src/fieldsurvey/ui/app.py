@@ -20,6 +20,10 @@ from fieldsurvey.ui.mode_dialog import ask_mode, startup_mode
 from fieldsurvey.ui.relaunch import show_rebuilding
 from fieldsurvey.ui.setup_dialog import SetupDialog
 
+#: The officer's main window titles itself "<app> — <township>" (issue 15): no display
+#: name for Qt to append a second time.
+OFFICER_NAME_CODE = None
+
 
 def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
         db: str | None = None) -> int:
@@ -68,7 +72,7 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
         if not lang_fixed:
             lang = profile.language
         ctx = AppContext(lang=lang, paths=paths, db=database, form=form, profile=profile)
-        windows = show_rebuilding(app, ctx, lambda: MainWindow(ctx), "app.name")
+        windows = show_rebuilding(app, ctx, lambda: MainWindow(ctx), OFFICER_NAME_CODE)
         code = app.exec()
         windows.clear()
         return code
