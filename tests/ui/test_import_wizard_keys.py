@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.test_import_wizard import ctx, messy_workbook, open_wizard, stored
 
 from fieldsurvey.register import RegisterSheet, read_register
-from fieldsurvey.ui import import_wizard
+from fieldsurvey.ui import import_reading
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.office.table_models import wait_for_jobs
@@ -29,7 +29,7 @@ def test_the_file_is_read_off_the_gui_thread(qtbot: QtBot, ctx: AppContext, tmp_
         threads.append(threading.current_thread())
         return read_register(path, sheet)
 
-    monkeypatch.setattr(import_wizard, "read_register", spy)
+    monkeypatch.setattr(import_reading, "read_register", spy)
     wizard = open_wizard(qtbot, ctx, messy_workbook(tmp_path / "名录.xlsx"))
     assert threads and threads[0] is not threading.main_thread()
     assert wizard.next_button.isEnabled()
@@ -106,3 +106,17 @@ def test_cancel_without_a_file_asks_nothing(qtbot: QtBot, ctx: AppContext) -> No
     qtbot.mouseClick(wizard.close_button, Qt.MouseButton.LeftButton)
     assert not wizard.isVisible()
     assert wizard.findChildren(QMessageBox) == []
+
+
+def test_the_import_dialog_stays_in_rooms_of_the_right_size() -> None:
+    """Issue 15: each file of the dialog ≤ 400 lines, each class ≤ 25 methods."""
+    import ast
+
+    folder = Path(import_reading.__file__).parent
+    for name in ("import_wizard", "import_pages", "import_check", "import_reading"):
+        source = (folder / f"{name}.py").read_text(encoding="utf-8")
+        assert source.count("\n") <= 400, name
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.ClassDef):
+                methods = [n for n in node.body if isinstance(n, ast.FunctionDef)]
+                assert len(methods) <= 25, (name, node.name, len(methods))

@@ -32,6 +32,17 @@ def guide_html(lang: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def show_guide(parent: QWidget, lang: str) -> GuideDialog:
+    """F1: the guide beside ``parent``, one per window (shown again if already open)."""
+    guide = parent.findChild(GuideDialog)
+    if guide is None:
+        guide = GuideDialog(lang, parent)
+    guide.show()
+    guide.raise_()
+    guide.activateWindow()
+    return guide
+
+
 class GuideDialog(QDialog):
     """The guide, non-modal so the officer can follow it while working."""
 

@@ -5,10 +5,8 @@ it and passes the officer's corrections back. The pages live in
 :mod:`fieldsurvey.ui.import_pages` and :mod:`fieldsurvey.ui.import_check`; this
 class reads, plans, imports and moves between them.
 
-Reading the file runs on a worker thread (:class:`JobThread`), with a progress
-bar and a button to stop waiting: it touches no database, and a huge or hostile
-workbook must not freeze the window. A stopped read is left to finish on its
-own and its outcome ignored (the reader cannot be interrupted midway).
+Reading the file runs on a worker thread (:mod:`fieldsurvey.ui.import_reading`),
+with a progress bar and a button to stop waiting.
 
 Planning and importing (50,000 rows take a few seconds) run in the
 GUI thread, with a modal progress dialog whose progress object calls
@@ -22,8 +20,6 @@ nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -44,23 +40,19 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from fieldsurvey.messages import Message
-from fieldsurvey.progress import Cancelled, Progress, check_cancelled
+from fieldsurvey.progress import Cancelled
 from fieldsurvey.register import (
-    HeaderGuess,
     ImportPlan,
     ImportResult,
     RegisterError,
     RegisterSheet,
     apply_plan,
-    find_header,
     plan_import,
-    read_register,
 )
 from fieldsurvey.ui.context import AppContext
-from fieldsurvey.ui.export_dialog import QtProgress
 from fieldsurvey.ui.import_check import CheckPage
 from fieldsurvey.ui.import_pages import FilePage, MappingPage, ResultPage
-from fieldsurvey.ui.office.table_models import JobThread
+from fieldsurvey.ui.import_reading import ReadOutcome, RegisterReading
 
 STEPS = ("ui.import.step.file", "ui.import.step.mapping", "ui.import.step.check",
          "ui.import.step.result")
@@ -106,8 +98,7 @@ class ImportWizard(QDialog):
         # Credit codes the officer typed on the check page, by Excel row.
         self.corrections: dict[int, str] = {}
         self.import_result: ImportResult | None = None
-        self._reading = 0  # which read is the current one
-        self._progress: QtProgress | None = None
+        self.reader = RegisterReading(self)
         self.setWindowTitle(ctx.tr("ui.import.title"))
         # Fits a 1366x768 laptop screen with the taskbar and title bar.
         self.resize(1120, 660)
@@ -119,6 +110,8 @@ class ImportWizard(QDialog):
         self.file_page.browse_requested.connect(self._browse)
         self.file_page.sheet_requested.connect(self._sheet_chosen)
         self.file_page.stop_requested.connect(self.stop_reading)
+        self.reader.progressed.connect(self.file_page.show_progress)
+        self.reader.done.connect(self._file_done)
         self.mapping_page.changed.connect(self.replan)
         self.check_page.correction_requested.connect(self.correct)
         self.stack = QStackedWidget()
@@ -254,75 +247,42 @@ class ImportWizard(QDialog):
         self.sheet = None
         self.plan = None
         self.corrections = {}
-        self._reading += 1  # a read still running for an earlier choice is ignored
+        self.reader.forget()
         if self.ctx.profile is None:
             # New organizations need the township code; the file page says so.
-            self.file_page.file_error.setText(self.ctx.tr("ui.import.no_profile"))
-            self._update_buttons()
-            self.file_read.emit()
+            self._file_done(ReadOutcome(None, None, Message("ui.import.no_profile"), sheet))
             return
-        progress = QtProgress()
-        progress.progressed.connect(self.file_page.show_progress)
-        worker = JobThread(partial(_read, path, sheet, progress), tag=(self._reading, sheet))
-        worker.succeeded.connect(self._file_done)
-        worker.failed.connect(self._file_failed)
-        worker.stopped.connect(self._file_stopped)
-        self._progress = progress
         self.file_page.set_reading(True)
+        self.reader.start(path, sheet)
         self._update_buttons()
-        worker.start_job()
 
     @property
     def reading(self) -> bool:
         """True while a file is being read."""
-        return self._progress is not None
+        return self.reader.running
 
     def stop_reading(self) -> None:
         """Leave the file being read to its worker and forget it."""
-        if self._progress is None:
-            return
-        self._progress.cancel()
-        self._reading += 1
-        self._end_reading(self.ctx.tr("ui.import.reading_stopped"))
+        self.reader.stop()
 
-    def _current(self, tag: object) -> bool:
-        return isinstance(tag, tuple) and tag[0] == self._reading
-
-    def _end_reading(self, error: str = "") -> None:
-        self._progress = None
+    def _file_done(self, outcome: ReadOutcome) -> None:
         self.file_page.set_reading(False)
-        self.file_page.file_error.setText(error)
+        problem = self.ctx.word(outcome.problem) if outcome.problem else ""
+        if outcome.sheet is None and outcome.asked_sheet is None:
+            self.file_page.clear_sheets()
+        if outcome.sheet is not None:
+            self.sheet = outcome.sheet
+            # A sheet without a header stays chosen: another may be picked in the list.
+            self.file_page.show_sheets(outcome.sheet)
+        if outcome.sheet is not None and outcome.guess is not None:
+            self.file_page.file_summary.setText(self.ctx.tr(
+                "ui.import.file_summary", sheet=outcome.sheet.sheet,
+                rows=len(outcome.sheet.rows), header=outcome.guess.row + 1))
+            self.mapping_page.set_header(outcome.sheet, outcome.guess.row,
+                                         outcome.guess.mapping)
+        self.file_page.file_error.setText(problem)
         self._update_buttons()
         self.file_read.emit()
-
-    def _file_failed(self, tag: object, detail: str) -> None:
-        if self._current(tag):
-            self._end_reading(self.ctx.tr("ui.import.read_failed", detail=detail))
-
-    def _file_stopped(self, tag: object) -> None:
-        if self._current(tag):
-            self._end_reading(self.ctx.tr("ui.import.reading_stopped"))
-
-    def _file_done(self, tag: object, outcome: object) -> None:
-        if not self._current(tag):
-            return
-        assert isinstance(outcome, _ReadOutcome)
-        if outcome.sheet is None:
-            if isinstance(tag, tuple) and tag[1] is None:
-                self.file_page.clear_sheets()
-            self._end_reading(self.ctx.word(outcome.problem) if outcome.problem else "")
-            return
-        self.sheet = outcome.sheet
-        self.file_page.show_sheets(self.sheet)
-        if outcome.guess is None:
-            # The sheet stays chosen: the officer may pick another one in the list.
-            self._end_reading(self.ctx.word(outcome.problem) if outcome.problem else "")
-            return
-        self.file_page.file_summary.setText(self.ctx.tr(
-            "ui.import.file_summary", sheet=self.sheet.sheet, rows=len(self.sheet.rows),
-            header=outcome.guess.row + 1))
-        self.mapping_page.set_header(self.sheet, outcome.guess.row, outcome.guess.mapping)
-        self._end_reading()
 
     def _sheet_chosen(self, name: str) -> None:
         if self.path is not None:
@@ -403,26 +363,3 @@ def _dismiss(dialog: QProgressDialog) -> None:
     dialog.reset()
     dialog.close()
     dialog.deleteLater()
-
-
-@dataclass(frozen=True)
-class _ReadOutcome:
-    """What the reading worker found: the sheet and its header, or why not."""
-
-    sheet: RegisterSheet | None
-    guess: HeaderGuess | None
-    problem: Message | None
-
-
-def _read(path: Path, sheet: str | None, progress: Progress) -> _ReadOutcome:
-    """Runs on the worker: read the sheet and find its header (no database, no widgets)."""
-    check_cancelled(progress)
-    try:
-        found = read_register(path, sheet)
-    except RegisterError as exc:
-        return _ReadOutcome(None, None, exc.message)
-    check_cancelled(progress)
-    try:
-        return _ReadOutcome(found, find_header(found), None)
-    except RegisterError as exc:
-        return _ReadOutcome(found, None, exc.message)

@@ -27,7 +27,7 @@ from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.dashboard import DashboardPage
 from fieldsurvey.ui.export_dialog import ExportDialog
 from fieldsurvey.ui.export_reminder import ExportReminderBar
-from fieldsurvey.ui.guide import GuideDialog
+from fieldsurvey.ui.guide import show_guide
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.org_dialog import OrganizationDialog
 from fieldsurvey.ui.org_page import OrganizationPage
@@ -87,8 +87,7 @@ class MainWindow(QMainWindow):
         self.org_page.print_requested.connect(self.print_visits)
         self.reminder.export_requested.connect(self.export_bundle)
         self.cases.import_requested.connect(self.import_register)
-        self.cases.help_requested.connect(self.show_guide)
-        self.guide: GuideDialog | None = None
+        self.cases.help_requested.connect(lambda: show_guide(self, self.ctx.lang))
         self.cases.reload()
         self.reminder.refresh()
         self.cases.focus_search()
@@ -107,7 +106,8 @@ class MainWindow(QMainWindow):
             "export_bundle": self.export_bundle, "quit": self.close,
             "case_list": self.show_cases, "new_visit": self._new_visit_for_selection,
             "dashboard": self.show_dashboard, "about": self._about,
-            "export_card": self.export_card, "guide": self.show_guide,
+            "export_card": lambda: CardExportDialog(self.ctx, self).exec(),
+            "guide": lambda: show_guide(self, self.ctx.lang),
             "print_records": self.print_records, "print_blank_form": self.print_blank_form,
             "print_enrollment": self.print_enrollment, "print_dashboard": self.print_dashboard,
             "language_zh": lambda: self.switch_language("zh"),
@@ -296,18 +296,6 @@ class MainWindow(QMainWindow):
     def _show_counts(self, shown: int, total: int, overdue: int) -> None:
         self.counts.setText(self.tr_("ui.main.counts", shown=shown, total=total,
                                      overdue=overdue))
-
-    def export_card(self) -> None:
-        """File -> 导出登记卡…: the card the county imports to trust this officer's key."""
-        CardExportDialog(self.ctx, self).exec()
-
-    def show_guide(self) -> None:
-        """F1: the built-in guide, beside the window (one at a time)."""
-        if self.guide is None:
-            self.guide = GuideDialog(self.ctx.lang, self)
-        self.guide.show()
-        self.guide.raise_()
-        self.guide.activateWindow()
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr_("ui.action.about"),
