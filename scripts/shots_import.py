@@ -21,12 +21,14 @@ from typing import Any
 
 from openpyxl import Workbook
 from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
 from shots_common import shoot
 
 from fieldsurvey.domain.uscc import org_code_check_char, uscc_check_char
 from fieldsurvey.ui import fit
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.import_wizard import ImportWizard
+from fieldsurvey.ui.office.table_models import wait_for_jobs
 from fieldsurvey.ui.org_dialog import OrganizationDialog
 
 DIALOG_SIZE = (1120, 660)
@@ -96,6 +98,9 @@ def shoot_import(ctx: AppContext, out_dir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         register = write_demo_register(Path(tmp) / "翠苑街道社会组织名录.xlsx")
         wizard = ImportWizard(ctx, path=register)
+        # The file is read on a worker thread; its answer arrives as a queued signal.
+        wait_for_jobs()
+        QApplication.processEvents()
         fit.cap(wizard, QSize(*DIALOG_SIZE))  # as the app does on a smaller screen
         wizard.show()
         wizard.next_button.click()

@@ -65,6 +65,10 @@ def test_the_enrollment_page_sets_the_fingerprint_in_groups_of_four(tmp_path: Pa
         assert line in text
         assert all(len(group) == 4 for group in line.split())
     assert "王芳" in text and "13800138000" in text and "身份登记卡" in squeeze(text)
+    # It says how the card file travels, under the name the app suggests.
+    flat = squeeze(text)
+    assert "文件→导出登记卡" in flat and "U盘" in flat
+    assert "咸安区温泉街道工会-王芳.fsid.json" in flat
 
 
 def test_the_font_override_names_a_file_and_a_collection_index() -> None:

@@ -61,10 +61,12 @@ class Recorder:
 
 def test_the_good_rows_of_the_messy_register_are_imported(db: Database, tmp_path: Path) -> None:
     result = apply_plan(db, plan_file(db, messy_register(tmp_path / "名录.xlsx")))
-    assert (result.new, result.updated, result.unchanged, result.skipped) == (5, 0, 0, 4)
+    assert (result.new, result.updated, result.unchanged, result.skipped) == (6, 0, 0, 3)
+    assert result.pending == 1
     stored = register(db)
-    assert sorted(stored) == ["ABC培训学校", "翠苑社区老年协会", "西湖区书法家协会",
+    assert sorted(stored) == ["ABC培训学校", "坏代码协会", "翠苑社区老年协会", "西湖区书法家协会",
                               "西湖区慈善基金会", "西湖区茶叶协会"]
+    assert stored["坏代码协会"]["uscc"] is None
     assert stored["西湖区茶叶协会"] == {
         "name": "西湖区茶叶协会", "uscc": TEA, "reg_type": "social_group", "field": None,
         "supervisor": "区农业农村局", "address": "西湖区 文三路 1号", "legal_rep": "张三",
@@ -76,7 +78,7 @@ def test_the_good_rows_of_the_messy_register_are_imported(db: Database, tmp_path
     assert stored["翠苑社区老年协会"]["uscc"] is None
     assert stored["西湖区慈善基金会"]["uscc"] == FOUNDATION
     assert stored["西湖区慈善基金会"]["phone"] == "12345"  # kept, with a warning
-    assert len(result.changed_ids) == 5
+    assert len(result.changed_ids) == 6
 
 
 def test_reimporting_an_updated_list_updates_instead_of_adding(
@@ -97,7 +99,7 @@ def test_reimporting_an_updated_list_updates_instead_of_adding(
                                                          totals=False)))
     assert (result.new, result.updated, result.unchanged, result.skipped) == (1, 3, 1, 0)
     stored = register(db)
-    assert count(db) == 6
+    assert count(db) == 7
     assert stored["西湖区茶叶协会"]["phone"] == "13911112222"
     assert stored["西湖区茶叶协会"]["address"] == "西湖区文三路1号"
     assert stored["西湖区书法家协会"]["supervisor"] == "区文联"
@@ -162,3 +164,29 @@ def test_a_register_changed_after_the_check_is_not_overwritten(
     assert changed.value.message.render("zh") == (
         "检查文件“名录.xlsx”之后，单位名录又有改动。请重新检查后再导入。")
     assert count(db) == 1
+
+
+def test_a_pending_code_is_stored_aside_and_cleared_by_a_good_one(db: Database) -> None:
+    from register_workbooks import BAD, HEADER, make_uscc
+
+    from fieldsurvey.register import RegisterSheet
+
+    def import_rows(*rows: tuple[str, ...]) -> None:
+        sheet = RegisterSheet(Path("r.xlsx"), "名录", ("名录",), (HEADER, *rows))
+        with db.sessions() as session:
+            apply_plan(db, plan_import(sheet, 0, {"name": 1, "uscc": 2}, session, TOWNSHIP))
+
+    def codes() -> dict[str, tuple[str | None, str | None]]:
+        with db.sessions() as session:
+            return {o.name: (o.uscc, o.uscc_pending)
+                    for o in session.scalars(select(Organization))}
+
+    import_rows(("1", "坏代码协会", BAD, "", "", "", "", ""),
+                ("2", "茶叶协会", TEA, "", "", "", "", ""))
+    assert codes() == {"坏代码协会": (None, BAD), "茶叶协会": (TEA, None)}
+    # A later list with a bad code never displaces the good one stored.
+    import_rows(("1", "茶叶协会", BAD, "", "", "", "", ""))
+    assert codes()["茶叶协会"] == (TEA, None)
+    # The corrected list fills the code in and clears the pending one.
+    import_rows(("1", "坏代码协会", make_uscc("51", 5), "", "", "", "", ""))
+    assert codes()["坏代码协会"] == (make_uscc("51", 5), None)

@@ -59,14 +59,15 @@ def test_the_messy_register_plan(db: Database, tmp_path: Path) -> None:
         (5, Action.NEW, []),
         (6, Action.NEW, []),
         (7, Action.NEW, []),
-        (8, Action.SKIPPED, [("uscc", "error", "uscc.bad_check")]),
+        (8, Action.NEW, [("uscc", "warning", "register.uscc_pending")]),
         (9, Action.SKIPPED, [("uscc", "error", "register.duplicate_uscc")]),
         (10, Action.SKIPPED, [("name", "error", "register.missing_name")]),
         (11, Action.NEW, [("phone", "warning", "phone.mobile_length")]),
-        (13, Action.SKIPPED, [("name", "error", "register.looks_like_note")]),
+        (13, Action.SKIPPED, [("name", "warning", "register.note_row")]),
     ]
     counts = result.counts()
-    assert (counts.new, counts.update, counts.unchanged, counts.skipped) == (5, 0, 0, 4)
+    assert (counts.new, counts.update, counts.unchanged, counts.skipped) == (6, 0, 0, 3)
+    assert result.pending() == 1
     first = result.entries[0].values
     assert first == {"name": "西湖区茶叶协会", "uscc": TEA, "reg_type": "social_group",
                      "supervisor": "区农业农村局", "address": "西湖区 文三路 1号",
@@ -81,8 +82,10 @@ def test_the_messy_register_plan(db: Database, tmp_path: Path) -> None:
 def test_each_problem_names_file_sheet_row_column_and_field(db: Database, tmp_path: Path) -> None:
     result = plan(db, read_register(messy_register(tmp_path / "名录.xlsx")))
     words = [p.located().render("zh") for _, p in result.problems()]
-    assert words[0].startswith("文件“名录.xlsx”，工作表“名录”，第8行C列（统一社会信用代码）：")
-    assert words[1] == ("文件“名录.xlsx”，工作表“名录”，第9行C列（统一社会信用代码）："
+    assert words[0].startswith(
+        "文件“名录.xlsx”，工作表“名录”，第8行C列（统一社会信用代码），单位“坏代码协会”：")
+    assert words[1] == ("文件“名录.xlsx”，工作表“名录”，第9行C列（统一社会信用代码），"
+                        "单位“西湖区茶叶协会(重复)”："
                         "统一社会信用代码与第4行相同，是同一单位，以第4行为准。")
     assert words[2] == "文件“名录.xlsx”，工作表“名录”，第10行B列（单位名称）：没有填写单位名称。"
     english = [p.located().render("en") for _, p in result.problems()]
@@ -120,7 +123,10 @@ def test_a_code_excel_rounded_is_an_error_never_a_guess(db: Database) -> None:
     sheet = RegisterSheet(sheet.path, sheet.sheet, sheet.sheets, sheet.rows,
                           lost_digits=frozenset({(1, 1)}))
     result = plan(db, sheet)
-    assert outcome(result) == [(2, Action.SKIPPED, [("uscc", "error", "register.lost_digits")])]
+    # Kept, never guessed: the organization is imported with the code awaiting checking.
+    assert outcome(result) == [(2, Action.NEW, [("uscc", "warning", "register.uscc_pending")])]
+    assert result.entries[0].values["uscc"] is None
+    assert result.entries[0].values["uscc_pending"] == "914403001922038000"
     assert "15位" in result.entries[0].problems[0].message.render("zh")
 
 
@@ -273,10 +279,10 @@ def test_a_corrected_mapping_changes_the_plan(db: Database) -> None:
 
 def test_the_bad_code_in_the_messy_file_is_the_one_reported(db: Database, tmp_path: Path) -> None:
     result = plan(db, read_register(messy_register(tmp_path / "名录.xlsx")))
-    skipped = result.entries[4]
-    assert skipped.values["uscc"] == BAD
-    assert skipped.problems[0].message.params == {"expected": make_uscc("51", 5)[17],
-                                                  "actual": BAD[17]}
+    pending = result.entries[4]
+    assert pending.values["uscc"] is None and pending.values["uscc_pending"] == BAD
+    assert pending.problems[0].message.params["detail"].params == {
+        "expected": make_uscc("51", 5)[17], "actual": BAD[17]}
 
 
 def test_the_plan_is_what_apply_writes(db: Database, tmp_path: Path) -> None:
@@ -286,4 +292,41 @@ def test_the_plan_is_what_apply_writes(db: Database, tmp_path: Path) -> None:
     again = plan(db, sheet)
     assert [(e.row, e.action) for e in again.entries if e.action is not Action.SKIPPED] == [
         (4, Action.UNCHANGED), (5, Action.UNCHANGED), (6, Action.UNCHANGED),
-        (7, Action.UNCHANGED), (11, Action.UNCHANGED)]
+        (7, Action.UNCHANGED), (8, Action.UNCHANGED), (11, Action.UNCHANGED)]
+
+
+def test_a_bad_code_is_kept_pending_and_a_correction_replaces_it(db: Database) -> None:
+    rows = [["甲协会", BAD, "社会团体"], ["乙协会", TEA, "社会团体"]]
+    result = plan(db, sheet_of(rows))
+    assert outcome(result)[0] == (2, Action.NEW, [("uscc", "warning", "register.uscc_pending")])
+    assert result.entries[0].values["uscc_pending"] == BAD
+    words = result.entries[0].problems[0].located().render("zh")
+    assert "第2行B列（统一社会信用代码），单位“甲协会”：" in words and "待核实" in words
+    sheet = sheet_of(rows)
+    guess = find_header(sheet)
+    with db.sessions() as session:
+        fixed = plan_import(sheet, guess.row, guess.mapping, session, TOWNSHIP,
+                            corrections={2: make_uscc("51", 5)})
+    assert outcome(fixed)[0] == (2, Action.NEW, [])
+    assert fixed.entries[0].values["uscc"] == make_uscc("51", 5)
+    assert "uscc_pending" not in fixed.entries[0].values
+    assert fixed.pending() == 0
+
+
+def test_totals_and_sign_off_rows_are_skipped_with_one_line_each(db: Database) -> None:
+    result = plan(db, sheet_of([
+        ["甲协会", TEA, "社会团体"],
+        ["合计", "12", "3"],
+        ["备注：本表由街道填报", "", ""],
+        ["填表人：王芳", "制表：李四", "2024-05-01"],
+        ["说明", "", "以上单位均已年检"],
+    ]))
+    assert outcome(result) == [
+        (2, Action.NEW, []),
+        (3, Action.SKIPPED, [("name", "warning", "register.note_row")]),
+        (4, Action.SKIPPED, [("name", "warning", "register.note_row")]),
+        (5, Action.SKIPPED, [("name", "warning", "register.note_row")]),
+        (6, Action.SKIPPED, [("name", "warning", "register.note_row")]),
+    ]
+    assert result.entries[1].problems[0].message.render("zh") == (
+        "“合计”是表格下方的合计、落款或说明，不是单位，已跳过。")

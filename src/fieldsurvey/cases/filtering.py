@@ -29,11 +29,13 @@ class CaseFilter:
     reg_type: str = ""  # empty: all
     field: str = ""
     overdue_only: bool = False
+    pending_only: bool = False  # organizations whose credit code awaits verification
 
     def is_narrowing_of(self, other: CaseFilter) -> bool:
         """True when every row this filter keeps was also kept by ``other``."""
         same_rest = (self.statuses == other.statuses and self.reg_type == other.reg_type
-                     and self.field == other.field and self.overdue_only == other.overdue_only)
+                     and self.field == other.field and self.overdue_only == other.overdue_only
+                     and self.pending_only == other.pending_only)
         return same_rest and normalize_query(other.text) in normalize_query(self.text)
 
 
@@ -56,6 +58,8 @@ def filter_cases(rows: Sequence[CaseRow], flt: CaseFilter, today: dt.date,
         kept = [i for i in kept if rows[i].field == flt.field]
     if flt.overdue_only:
         kept = [i for i in kept if rows[i].overdue(today)]
+    if flt.pending_only:
+        kept = [i for i in kept if rows[i].uscc_pending]
     return kept
 
 

@@ -45,6 +45,8 @@ class CaseRow:
     haystack: str
     # Full pinyin of the name, so Chinese names sort the way officers expect.
     sort_name: str
+    # ``uscc`` is a code awaiting verification (待核实), not a checked one.
+    uscc_pending: bool = False
 
     def overdue(self, today: dt.date) -> bool:
         return is_overdue(self.status, self.next_visit, today)
@@ -92,7 +94,8 @@ _DRAFTS = """
 # In the list's default order, so the rows are built (and lie in memory) in the order
 # a search scans them: scanning 50,000 rows out of memory order took ten times longer.
 _ORGANIZATIONS = """
-    SELECT id, name, uscc, reg_type, field, search_key FROM organization o WHERE {where}
+    SELECT id, name, uscc, reg_type, field, search_key, uscc_pending
+      FROM organization o WHERE {where}
      ORDER BY {sort_key}, id"""
 
 
@@ -160,19 +163,20 @@ def load_cases(session: Session, form: FormDefinition, township_code: str | None
     no_completed = (None, None, None, None, None, None)
     rows: list[CaseRow] = []
     append = rows.append
-    for org_id, name, uscc, reg_type, field, key in query(
+    for org_id, name, uscc, reg_type, field, key, pending in query(
             _ORGANIZATIONS.format(where=" AND ".join(org_where), sort_key=_SORT_KEY)):
         visits, last_date, last_result, next_date, last_reg_type = latest.get(org_id, no_latest)
         union, operating, staff, members, setup, done_reg_type = completed.get(org_id,
                                                                               no_completed)
         status = derive_status(last_result, union, visited=visits > 0,
                                completed=org_id in completed)
-        code = uscc or ""
+        code = uscc or pending or ""
         append(CaseRow(
             org_id, name, code, done_reg_type or last_reg_type or reg_type or "", field or "",
             status, (union or "") if status == "union" else "", _date(last_date),
             _date(next_date), operating or "", _int(staff), _int(members), _date(setup),
             visits, org_id in drafts,
             searchable_text(name, code, key), key.partition(" ")[2] or name,
+            not uscc and bool(pending),
         ))
     return rows

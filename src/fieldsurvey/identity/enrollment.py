@@ -19,6 +19,7 @@ the reason as a nested :class:`Message`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Final
 
@@ -41,6 +42,17 @@ CARD_FORMAT: Final = "fieldsurvey-enrollment/1"
 CARD_SUFFIX: Final = ".fsid.json"
 #: Fingerprint groups per printed line (two lines of four for 32 digits).
 GROUPS_PER_LINE: Final = 4
+
+
+# Characters no file system of the three platforms takes in a name.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def suggested_card_name(public: PublicIdentity) -> str:
+    """``温泉街道-王芳.fsid.json``: the unit and the person, so the county sees whose it is."""
+    parts = [_UNSAFE.sub("", part).strip(" .") for part in (public.unit_name, public.name)]
+    stem = "-".join(p for p in parts if p) or public.key_id[:8]
+    return stem + CARD_SUFFIX
 
 
 def _bad_card(path: Path, reason: Message) -> IdentityError:

@@ -12,8 +12,13 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from fieldsurvey.identity.enrollment import enrollment_card_text, fingerprint_lines
+from fieldsurvey.identity.enrollment import (
+    enrollment_card_text,
+    fingerprint_lines,
+    suggested_card_name,
+)
 from fieldsurvey.identity.records import PublicIdentity
+from fieldsurvey.messages import render
 from fieldsurvey.printing.layout import (
     FOOTER_SMALL,
     GRID,
@@ -43,7 +48,10 @@ def enrollment_story(public: PublicIdentity, styles: Styles, lang: str) -> list[
     story += [para(line, styles.body) for line in details]
     story += [Spacer(1, 6 * mm), para(heading, styles.heading), Spacer(1, 2 * mm), box,
               Spacer(1, 6 * mm)]
-    for line in after:
+    # How the card file travels goes just above the signature line: the page is what
+    # the officer keeps at hand, and the county needs the file, not only the paper.
+    send = render("card.send_how", lang, file=suggested_card_name(public))
+    for line in [*after[:-1], send, *after[-1:]]:
         story += [para(line, styles.body), Spacer(1, 4 * mm)]
     return story
 

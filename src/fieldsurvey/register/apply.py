@@ -20,10 +20,9 @@ from fieldsurvey.domain.search import search_key
 from fieldsurvey.messages import Message
 from fieldsurvey.progress import NullProgress, Progress, check_cancelled
 from fieldsurvey.register.errors import RegisterError
-from fieldsurvey.register.plan import Action, ImportPlan, register_state
+from fieldsurvey.register.plan import STORED, Action, ImportPlan, register_state
 from fieldsurvey.store.db import Database
 from fieldsurvey.store.models import Organization, new_id, utcnow
-from fieldsurvey.store.organizations import EDITABLE
 
 #: Rows per statement and per progress report: small enough for a lively
 #: progress bar and a quick reaction to cancel, large enough to stay fast.
@@ -40,10 +39,13 @@ class ImportResult:
     skipped: int
     # Organizations added or changed, for screens that refresh only those.
     changed_ids: tuple[str, ...] = ()
+    # Of those, the ones whose credit code awaits verification (待核实).
+    pending: int = 0
 
 
 def _new_row(values: dict[str, str | None], township_code: str, now: Any) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(EDITABLE)
+    # Every row has the same keys: one executemany for the whole batch.
+    row: dict[str, Any] = dict.fromkeys(STORED)
     row.update(values)
     name = str(row["name"])
     row.update(id=new_id(), township_code=township_code, search_key=search_key(name),
@@ -105,5 +107,6 @@ def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None)
         progress.report(len(work), len(work), stage)
     counts = plan.counts()
     return ImportResult(new=counts.new, updated=counts.update, unchanged=counts.unchanged,
-                        skipped=counts.skipped, changed_ids=tuple(changed))
+                        skipped=counts.skipped, changed_ids=tuple(changed),
+                        pending=plan.pending())
 

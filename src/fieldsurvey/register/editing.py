@@ -7,6 +7,10 @@ and the same name read from a list match on the next import.
 
 Unlike an import, a bad phone number is an error here: the officer is at
 the keyboard and can fix it now (the survey form refuses it the same way).
+
+A code an import set aside as pending (待核实) shows in the code field; left as
+it is, it stays pending (a warning, so the rest of the organization can still
+be edited). A corrected code must pass its check, and clears the pending one.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class OrganizationCheck:
 
     values: Mapping[str, str | None]
     findings: Mapping[str, tuple[Finding, ...]]
+    pending: str | None = None  # the code still awaiting verification, kept as it is
 
     @property
     def can_save(self) -> bool:
@@ -69,6 +74,13 @@ def check_organization(session: Session, values: Mapping[str, str | None], towns
     name, uscc = tidy["name"], tidy["uscc"]
     if not name:
         found["name"].append(error("register.name_required"))
+    stored_pending = session.scalar(select(Organization.uscc_pending).where(
+        Organization.id == org_id)) if org_id else None
+    pending = None
+    if uscc and stored_pending and uscc == normalize_uscc(stored_pending):
+        pending, uscc = stored_pending, None
+        tidy["uscc"] = None
+        found["uscc"].append(warning("register.uscc_still_pending", value=stored_pending))
     if uscc:
         found["uscc"] += validate_uscc(uscc, tidy["reg_type"])
         if not has_errors(found["uscc"]):
@@ -90,7 +102,7 @@ def check_organization(session: Session, values: Mapping[str, str | None], towns
         limit = MAX_LENGTH.get(field)
         if value and limit and len(value) > limit:
             found[field].append(error("register.too_long", length=len(value), limit=limit))
-    return OrganizationCheck(tidy, {k: tuple(v) for k, v in found.items() if v})
+    return OrganizationCheck(tidy, {k: tuple(v) for k, v in found.items() if v}, pending)
 
 
 def save_organization(db: Database, values: Mapping[str, str | None], township_code: str,
@@ -115,4 +127,5 @@ def save_organization(db: Database, values: Mapping[str, str | None], township_c
         if org is None:
             raise RegisterError(Message("register.organization_gone"))
         update_organization(session, org, **tidy)
+        org.uscc_pending = check.pending
         return org.id

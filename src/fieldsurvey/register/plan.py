@@ -9,11 +9,17 @@ The officer sees the plan before anything is written; :func:`apply_plan
 Rules:
 
 - A row with every mapped cell blank is no data row and is passed over.
-- Errors skip the row: no name, a USCC that fails its check (or whose digits
-  Excel already rounded away), a value too long to store, a duplicate.
+- Errors skip the row: no name, a value too long to store, a duplicate.
   Warnings are reported and the row is imported: a USCC whose type
   disagrees, an unknown registration type or field, a phone number that
   cannot be dialled.
+- A USCC that fails its check (or whose digits Excel already rounded away)
+  does not cost the organization its place: the row is imported with the code
+  kept aside as *pending* (``uscc_pending``, 待核实) and ``uscc`` empty, so a
+  mistyped code is never matched or sent on. The officer may correct it on the
+  check page (``corrections``) or later on the organization.
+- Totals, sign-off and note lines under the list (合计, 填表人, 备注, 说明 ...)
+  are recognised by their first cell and skipped with one line each.
 - Duplicates within the file: the same USCC, or the same name where either
   row has no USCC; the later row is skipped and names the earlier one.
 - Against the register: the same USCC is the same organization; a row
@@ -64,10 +70,12 @@ FIELD_LABELS: Mapping[str, str] = {
 #: The longest text each register column takes (from the schema).
 MAX_LENGTH: Mapping[str, int] = {
     name: length
-    for name in EDITABLE
+    for name in (*EDITABLE, "uscc_pending")
     if isinstance(col_type := Organization.__table__.c[name].type, String)
     and (length := col_type.length) is not None
 }
+#: The columns planning reads and writes: the register's, and the code awaiting checking.
+STORED = (*EDITABLE, "uscc_pending")
 
 _REPORT_EVERY = 1000
 # Cells of nothing but dashes or slashes are how lists write "not applicable".
@@ -76,7 +84,8 @@ _NOTHING = re.compile(r"^[\s/\\\-_—–－─.。、]*$")
 _NO_CODE = frozenset({"无", "暂无", "未取得", "无代码", "无统一社会信用代码", "未办理", "none",
                       "n/a"})
 # The totals and sign-off lines under a list, which are not organizations.
-_NOTE = re.compile(r"^(?:合计|总计|小计|共计|填表|制表|审核|填报|备注|说明|注[:：]|注释)")
+_NOTE = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|总数|填表|制表|审核|填报|报送|备注|说明"
+                   r"|注[:：]|注释|数据来源|统计时间|以上)")
 
 
 class Action(StrEnum):
@@ -109,17 +118,19 @@ class Problem:
     field: str  # one of EDITABLE
     severity: Severity
     message: Message
+    organization: str = ""  # the row's name as the list has it; "" where it has none
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
     def located(self) -> Message:
-        """The message with file, sheet, row and column in front of it."""
-        return Message("register.problem_at", {
-            "file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
-            "field": Message(FIELD_LABELS[self.field]), "detail": self.message,
-        })
+        """The message with file, sheet, row, column and organization in front of it."""
+        where = {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+                 "field": Message(FIELD_LABELS[self.field]), "detail": self.message}
+        if self.organization:
+            return Message("register.problem_at_org", {**where, "name": self.organization})
+        return Message("register.problem_at", where)
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,11 @@ class ImportPlan:
         return PlanCounts(new=tally[Action.NEW], update=tally[Action.UPDATE],
                           unchanged=tally[Action.UNCHANGED], skipped=tally[Action.SKIPPED])
 
+    def pending(self) -> int:
+        """Organizations imported with a code awaiting verification."""
+        return sum(1 for e in self.entries if e.action in (Action.NEW, Action.UPDATE)
+                   and e.values.get("uscc_pending"))
+
     def problems(self) -> Iterator[tuple[PlanEntry, Problem]]:
         """Every problem with its row, in row order."""
         for entry in self.entries:
@@ -195,11 +211,11 @@ def register_state(session: Session) -> tuple[Any, ...]:
 
 
 def _load_register(session: Session, township_code: str) -> _Register:
-    columns = [getattr(Organization, name) for name in EDITABLE]
+    columns = [getattr(Organization, name) for name in STORED]
     query = select(Organization.id, Organization.township_code, *columns)
     reg = _Register({}, {})
     for org_id, township, *values in session.execute(query):
-        known = _Known(org_id, dict(zip(EDITABLE, values, strict=True)))
+        known = _Known(org_id, dict(zip(STORED, values, strict=True)))
         uscc = known.values["uscc"]
         if uscc:
             reg.by_uscc[uscc] = known
@@ -236,10 +252,13 @@ def _check_mapping(sheet: RegisterSheet, header_row: int, mapping: Mapping[str, 
 class _RowChecker:
     """Cleans and checks the values of one row, collecting problems."""
 
-    def __init__(self, sheet: RegisterSheet, index: int, mapping: Mapping[str, int]) -> None:
+    def __init__(self, sheet: RegisterSheet, index: int, mapping: Mapping[str, int],
+                 corrected: bool = False) -> None:
         self.sheet = sheet
         self.index = index
         self.mapping = mapping
+        self.corrected = corrected  # the code was typed on the check page, not read
+        self.organization = ""
         self.problems: list[Problem] = []
         # Fields whose value is doubtful: stored for a new organization, but
         # never put in place of a value the register already holds.
@@ -248,7 +267,7 @@ class _RowChecker:
     def report(self, name: str, severity: Severity, message: Message) -> None:
         self.problems.append(Problem(
             self.sheet.file_name, self.sheet.sheet, self.index + 1,
-            column_letter(self.mapping[name]), name, severity, message))
+            column_letter(self.mapping[name]), name, severity, message, self.organization))
 
     @property
     def skipped(self) -> bool:
@@ -258,6 +277,7 @@ class _RowChecker:
         out: dict[str, str | None] = {}
         for name, text in cells.items():
             out[name] = None if _NOTHING.match(text) else text
+        self.organization = out.get("name") or ""
         self._name(out)
         self._reg_type(out)
         self._field(out)
@@ -274,8 +294,6 @@ class _RowChecker:
         name = out.get("name")
         if name is None:
             self.report("name", "error", Message("register.missing_name"))
-        elif _NOTE.match(name):
-            self.report("name", "error", Message("register.looks_like_note", {"text": name}))
 
     def _reg_type(self, out: dict[str, str | None]) -> None:
         text = out.get("reg_type")
@@ -305,14 +323,31 @@ class _RowChecker:
         if text is None or text.lower() in _NO_CODE:
             out["uscc"] = None
             return
-        if (self.index, self.mapping["uscc"]) in self.sheet.lost_digits:
-            self.report("uscc", "error", Message("register.lost_digits", {"value": text}))
+        if not self.corrected and (self.index, self.mapping["uscc"]) in self.sheet.lost_digits:
+            self._pending(out, text, Message("register.lost_digits", {"value": text}))
             return
         code = normalize_uscc(text)
-        out["uscc"] = code
         registration = None if "reg_type" in self.doubtful else out.get("reg_type")
-        for finding in validate_uscc(code, registration):
+        findings = validate_uscc(code, registration)
+        wrong = [f for f in findings if f.is_error]
+        if wrong:
+            self._pending(out, code, wrong[0].message)
+            return
+        out["uscc"] = code
+        for finding in findings:
             self.report("uscc", finding.severity, finding.message)
+
+    def _pending(self, out: dict[str, str | None], code: str, why: Message) -> None:
+        """Keep the organization; set the code aside as awaiting verification."""
+        out["uscc"] = None
+        limit = MAX_LENGTH["uscc_pending"]
+        if len(code) > limit:
+            self.report("uscc", "error", Message("register.too_long", {
+                "length": len(code), "limit": limit}))
+            return
+        out["uscc_pending"] = code
+        self.report("uscc", "warning", Message("register.uscc_pending", {
+            "value": code, "detail": why}))
 
     def _phone(self, out: dict[str, str | None]) -> None:
         text = out.get("phone")
@@ -371,7 +406,11 @@ def _changes(known: _Known, values: Mapping[str, str | None],
         stored = known.values.get(name)
         if value is None or value == stored or (name in doubtful and stored):
             continue
+        if name == "uscc_pending" and known.values.get("uscc"):
+            continue  # a code awaiting verification never displaces a valid one
         changes[name] = value
+    if values.get("uscc") and known.values.get("uscc_pending"):
+        changes["uscc_pending"] = None  # the list now has the code right
     return changes
 
 
@@ -400,13 +439,37 @@ class _Checked:
                          changes)
 
 
+def _note(sheet: RegisterSheet, index: int, mapping: Mapping[str, int]) -> PlanEntry | None:
+    """One skipped entry with one line for a totals, sign-off or note row, else None.
+
+    Such a row is known by its first filled cell (合计 often sits in the 序号
+    column, outside the mapping) or by its name cell.
+    """
+    row = sheet.rows[index]
+    first = next((j for j, text in enumerate(row) if text.strip()), None)
+    name_column = mapping["name"]
+    for column in (first, name_column):
+        if column is not None and _NOTE.match(row[column].strip()):
+            text = row[column].strip()
+            problem = Problem(sheet.file_name, sheet.sheet, index + 1, column_letter(column),
+                              "name", "warning", Message("register.note_row", {"text": text}))
+            return PlanEntry(index + 1, {}, Action.SKIPPED, (problem,))
+    return None
+
+
 def _check_row(sheet: RegisterSheet, index: int, mapping: Mapping[str, int],
-               seen: _Seen) -> _Checked | None:
+               seen: _Seen, corrections: Mapping[int, str]) -> _Checked | PlanEntry | None:
     row = sheet.rows[index]
     cells = {name: row[column] for name, column in mapping.items()}
     if all(_NOTHING.match(text) for text in cells.values()):
         return None
-    checker = _RowChecker(sheet, index, mapping)
+    note = _note(sheet, index, mapping)
+    if note is not None:
+        return note
+    corrected = "uscc" in cells and index + 1 in corrections
+    if corrected:
+        cells["uscc"] = corrections[index + 1]
+    checker = _RowChecker(sheet, index, mapping, corrected)
     checked = _Checked(index + 1, checker.values(cells), checker)
     name, uscc = checked.name, checked.uscc
     if name is not None:
@@ -457,11 +520,14 @@ def _decide(checked: _Checked, reg: _Register, targets: dict[str, int]) -> PlanE
 
 def plan_import(sheet: RegisterSheet, header_row: int, mapping: Mapping[str, int],
                 session: Session, township_code: str,
-                progress: Progress | None = None) -> ImportPlan:
+                progress: Progress | None = None,
+                corrections: Mapping[int, str] | None = None) -> ImportPlan:
     """What importing ``sheet`` with this header row and mapping would do.
 
     ``header_row`` is a 0-based index into ``sheet.rows``; ``mapping`` is
-    field -> 0-based column, and must map ``name``. Raises
+    field -> 0-based column, and must map ``name``. ``corrections`` maps an
+    Excel row number to the credit code the officer typed in place of the
+    file's (the file itself is never changed). Raises
     :class:`RegisterError` for a mapping that cannot work, and
     :class:`~fieldsurvey.progress.Cancelled` when the officer cancels.
     """
@@ -470,19 +536,19 @@ def plan_import(sheet: RegisterSheet, header_row: int, mapping: Mapping[str, int
     state = register_state(session)
     reg = _load_register(session, township_code)
     seen = _Seen()
-    rows: list[_Checked] = []
+    rows: list[_Checked | PlanEntry] = []
     total = len(sheet.rows) - header_row - 1
     stage = Message("register.stage.checking")
     for done, index in enumerate(range(header_row + 1, len(sheet.rows))):
         if done % _REPORT_EVERY == 0:
             check_cancelled(progress)
             progress.report(done, total, stage)
-        checked = _check_row(sheet, index, mapping, seen)
+        checked = _check_row(sheet, index, mapping, seen, corrections or {})
         if checked is not None:
             rows.append(checked)
-    _release_renamed(reg, rows)
+    _release_renamed(reg, [c for c in rows if isinstance(c, _Checked)])
     targets: dict[str, int] = {}  # organization id -> the row that updates it
-    entries = tuple(_decide(checked, reg, targets) for checked in rows)
+    entries = tuple(c if isinstance(c, PlanEntry) else _decide(c, reg, targets) for c in rows)
     progress.report(total, total, stage)
     return ImportPlan(sheet.file_name, sheet.sheet, header_row, dict(mapping), township_code,
                       entries, state)

@@ -68,6 +68,9 @@ class Organization(Base):
     name: Mapped[str] = mapped_column(String(200))
     # Community organizations often have no code, hence nullable.
     uscc: Mapped[str | None] = mapped_column(String(18), index=True)
+    # A code that failed its check on import, kept as the list had it (待核实) while
+    # ``uscc`` stays empty: only valid codes are ever matched or sent to the county.
+    uscc_pending: Mapped[str | None] = mapped_column(String(60))
     reg_type: Mapped[str | None] = mapped_column(String(40))
     field: Mapped[str | None] = mapped_column(String(40))
     supervisor: Mapped[str | None] = mapped_column(String(200))

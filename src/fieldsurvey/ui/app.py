@@ -23,6 +23,10 @@ from fieldsurvey.ui.qt_language import use_language
 from fieldsurvey.ui.relaunch import show_rebuilding
 from fieldsurvey.ui.setup_dialog import SetupDialog
 
+#: The officer's main window titles itself "<app> — <township>" (issue 15): no display
+#: name for Qt to append a second time.
+OFFICER_NAME_CODE = None
+
 
 def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
         db: str | None = None) -> int:
@@ -36,7 +40,8 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
     app.setApplicationName("fieldsurvey")
     fit.install(app)  # every dialog fits the screen, whoever wrote it
     use_language(app, lang)  # the mode and setup dialogs come before the saved language
-    app.setApplicationDisplayName(render("app.name", lang))
+    # No application display name: Qt would append it to every window title, and the
+    # main window's title already reads "<app> — <township>" (issue 15).
     paths = data_paths(data_dir)
     remove_debris(paths)  # what a crashed run left behind
     mode = startup_mode(paths, db)
@@ -73,7 +78,7 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
         if not lang_fixed:
             lang = profile.language
         ctx = AppContext(lang=lang, paths=paths, db=database, form=form, profile=profile)
-        windows = show_rebuilding(app, ctx, lambda: MainWindow(ctx), "app.name")
+        windows = show_rebuilding(app, ctx, lambda: MainWindow(ctx), OFFICER_NAME_CODE)
         code = app.exec()
         windows.clear()
         return code

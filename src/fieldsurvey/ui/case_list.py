@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -51,6 +53,8 @@ class CaseListPage(QWidget):
 
     open_requested = Signal(str)  # organization id
     counts_changed = Signal(int, int, int)  # shown, total, overdue
+    import_requested = Signal()  # the empty list's first step
+    help_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +80,8 @@ class CaseListPage(QWidget):
         for code, label in ctx.form.choice_labels("org_field", ctx.lang).items():
             self.field_filter.addItem(label, code)
         self.overdue = QCheckBox(ctx.tr("ui.cases.overdue_only"))
+        self.pending = QCheckBox(ctx.tr("ui.cases.pending_only"))
+        self.pending.setToolTip(ctx.tr("ui.cases.pending_tip"))
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -108,19 +114,46 @@ class CaseListPage(QWidget):
         for widget in (self.status_filter, self.type_filter, self.field_filter):
             filters.addWidget(widget, 1)
         filters.addWidget(self.overdue)
+        filters.addWidget(self.pending)
         layout = QVBoxLayout(self)
         self.banner_slot = QVBoxLayout()  # the export reminder goes here
         layout.addLayout(self.banner_slot)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self._build_empty(), 1)
 
         self.search.textChanged.connect(self._apply_filter)
         for combo in (self.status_filter, self.type_filter, self.field_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.overdue.toggled.connect(self._apply_filter)
+        self.pending.toggled.connect(self._apply_filter)
         self.search.installEventFilter(self)
         self.table.installEventFilter(self)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+    def _build_empty(self) -> QWidget:
+        """What a new officer sees before the first import: the way to it."""
+        self.empty_panel = QWidget()
+        text = QLabel(self.ctx.tr("ui.cases.empty.text"))
+        text.setWordWrap(True)
+        text.setStyleSheet("font-size: 15px;")
+        self.import_button = QPushButton(self.ctx.tr("ui.cases.empty.import"))
+        self.import_button.setStyleSheet("font-size: 15px; padding: 8px 24px;")
+        self.import_button.clicked.connect(self.import_requested)
+        self.help_button = QPushButton(self.ctx.tr("ui.cases.empty.help"))
+        self.help_button.clicked.connect(self.help_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.help_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self.empty_panel)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        self.empty_panel.hide()
+        return self.empty_panel
 
     # --- public ----------------------------------------------------------------------
     def reload(self) -> None:
@@ -193,12 +226,17 @@ class CaseListPage(QWidget):
             reg_type=self.type_filter.currentData() or "",
             field=self.field_filter.currentData() or "",
             overdue_only=self.overdue.isChecked(),
+            pending_only=self.pending.isChecked(),
         ))
         if self.model.rowCount():
             self.table.selectRow(0)
         self._emit_counts()
 
     def _emit_counts(self) -> None:
+        # An empty register (not an empty search result) shows the way to import one.
+        empty = self.model.complete and not self.model.rows
+        self.empty_panel.setVisible(empty)
+        self.table.setVisible(not empty)
         if self.model.complete:
             self.counts_changed.emit(self.model.rowCount(), len(self.model.rows),
                                      self.model.overdue_count())

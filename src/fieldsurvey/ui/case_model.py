@@ -50,7 +50,8 @@ class CaseTableModel(QAbstractTableModel):
                         ("unvisited", "union", "no_union", "revisit", "gone")}
         self._formatters: dict[str, Callable[[CaseRow], str]] = {
             "name": lambda r: r.name + (" ✎" if r.has_draft else ""),
-            "uscc": lambda r: r.uscc,
+            "uscc": lambda r: (ctx.tr("ui.import.pending_code", value=r.uscc)
+                               if r.uscc_pending else r.uscc),
             "reg_type": lambda r: self._types.get(r.reg_type, r.reg_type),
             "status": self._status_text,
             "last_visit": lambda r: _date(r.last_visit),

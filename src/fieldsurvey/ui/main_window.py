@@ -21,11 +21,13 @@ from fieldsurvey.store.models import Visit
 from fieldsurvey.store.prefill import start_visit
 from fieldsurvey.store.profile import save_profile
 from fieldsurvey.ui.batch_print_dialog import BatchPrintDialog
+from fieldsurvey.ui.card_dialog import CardExportDialog
 from fieldsurvey.ui.case_list import CaseListPage
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.dashboard import DashboardPage
 from fieldsurvey.ui.export_dialog import ExportDialog
 from fieldsurvey.ui.export_reminder import ExportReminderBar
+from fieldsurvey.ui.guide import show_guide
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.org_dialog import OrganizationDialog
 from fieldsurvey.ui.org_page import OrganizationPage
@@ -35,16 +37,16 @@ from fieldsurvey.ui.visit.editor import VisitEditor
 # Menu -> actions, in order.
 MENUS: dict[str, tuple[str, ...]] = {
     "file": ("import_register", "add_organization", "export_bundle", "print_records",
-             "print_blank_form", "print_enrollment", "quit"),
+             "print_blank_form", "print_enrollment", "export_card", "quit"),
     "visit": ("case_list", "new_visit"),
     "stats": ("dashboard", "print_dashboard"),
     "settings": ("language_zh", "language_en"),
-    "help": ("about",),
+    "help": ("guide", "about"),
 }
 TOOLBAR = ("case_list", "dashboard", "new_visit", "add_organization", "import_register",
            "export_bundle")
 SHORTCUTS = {"case_list": "Ctrl+1", "dashboard": "Ctrl+2", "new_visit": "Ctrl+N",
-             "import_register": "Ctrl+I", "export_bundle": "Ctrl+E"}
+             "import_register": "Ctrl+I", "export_bundle": "Ctrl+E", "guide": "F1"}
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +85,8 @@ class MainWindow(QMainWindow):
         self.org_page.edit_requested.connect(self.edit_organization)
         self.org_page.print_requested.connect(self.print_visits)
         self.reminder.export_requested.connect(self.export_bundle)
+        self.cases.import_requested.connect(self.import_register)
+        self.cases.help_requested.connect(lambda: show_guide(self, self.ctx.lang))
         self.cases.reload()
         self.reminder.refresh()
         self.cases.focus_search()
@@ -101,6 +105,8 @@ class MainWindow(QMainWindow):
             "export_bundle": self.export_bundle, "quit": self.close,
             "case_list": self.show_cases, "new_visit": self._new_visit_for_selection,
             "dashboard": self.show_dashboard, "about": self._about,
+            "export_card": lambda: CardExportDialog(self.ctx, self).exec(),
+            "guide": lambda: show_guide(self, self.ctx.lang),
             "print_records": self.print_records, "print_blank_form": self.print_blank_form,
             "print_enrollment": self.print_enrollment, "print_dashboard": self.print_dashboard,
             "language_zh": lambda: self.switch_language("zh"),
@@ -124,7 +130,12 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr_("ui.main.toolbar"))
         toolbar.setMovable(False)
         for name in TOOLBAR:
-            toolbar.addAction(self.actions_by_name[name])
+            action = self.actions_by_name[name]
+            toolbar.addAction(action)
+            # The tooltip says the key too, so the toolbar teaches the shortcut.
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            label = action.text().replace("&", "").rstrip("…")
+            action.setToolTip(f"{label} ({keys})" if keys else label)
         self.addToolBar(toolbar)
 
     # --- navigation ------------------------------------------------------------------

@@ -139,6 +139,9 @@ class OrganizationDialog(QDialog):
                 return
             self.township_code = org.township_code
             stored = {field: getattr(org, field) for field in EDITABLE}
+            if not org.uscc and org.uscc_pending:
+                # The code awaiting verification is there to be corrected in place.
+                stored["uscc"] = org.uscc_pending
         for field, value in stored.items():
             widget = self.inputs[field]
             if isinstance(widget, QComboBox):

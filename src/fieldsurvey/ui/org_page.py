@@ -28,6 +28,8 @@ from fieldsurvey.store.organizations import EDITABLE
 from fieldsurvey.ui.context import AppContext
 
 _GREY = QColor("#8a8a8a")
+# A credit code awaiting verification, in the colour the import uses for warnings.
+PENDING_STYLE = "color: #8a5a00; font-weight: bold;"
 TIMELINE_COLUMNS = ("date", "kind", "result", "state", "officer")
 
 
@@ -124,6 +126,14 @@ class OrganizationPage(QWidget):
             for field, label in self.profile_values.items():
                 value = getattr(org, field) or ""
                 label.setText(labels.get(field, {}).get(value, value))
+            pending = org.uscc_pending if not org.uscc else None
+            if pending:
+                # Shown, and marked: the officer checks it against the certificate.
+                self.profile_values["uscc"].setText(
+                    self.ctx.tr("ui.import.pending_code", value=pending))
+            self.profile_values["uscc"].setStyleSheet(PENDING_STYLE if pending else "")
+            self.profile_values["uscc"].setToolTip(
+                self.ctx.tr("ui.org_page.pending_tip") if pending else "")
             self._fill_timeline(visits)
         self.status_line.setText(self._status_text(case))
         self.new_button.setText(self.ctx.tr(

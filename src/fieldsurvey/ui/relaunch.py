@@ -24,20 +24,24 @@ class _HasLanguage(Protocol):
 
 
 def show_rebuilding(app: QApplication, ctx: _HasLanguage, make_window: Callable[[], Any],
-                    name_code: str) -> list[QWidget]:
+                    name_code: str | None) -> list[QWidget]:
     """Show ``make_window()``; its ``language_changed`` signal replaces it. The returned
-    list holds the window shown (keep it alive while the app runs)."""
+    list holds the window shown (keep it alive while the app runs).
+
+    ``name_code`` words the application display name, which Qt appends to every window
+    title; ``None`` sets none, for a window whose title already names the app.
+    """
     windows: list[QWidget] = []
 
     def show(language: str) -> None:
         ctx.lang = language
         use_language(app, language)  # Qt's own dialogs speak it too
-        app.setApplicationDisplayName(render(name_code, language))
+        app.setApplicationDisplayName(render(name_code, language) if name_code else "")
         window = make_window()
         window.language_changed.connect(relaunch)
         windows.append(window)
         # Maximized the first time, then as the officer left it (either app).
-        fit.show_main(window, ctx.paths.window_state, name_code)
+        fit.show_main(window, ctx.paths.window_state, name_code or "officer")
 
     def relaunch(language: str) -> None:
         old = windows.pop()
