@@ -26,7 +26,7 @@ def township_with_dates(folder: Path, form: FormDefinition) -> Township:
     with town.db.transaction() as s:
         add_organization(s, name="甲协会", township_code=T1)  # date unknown
         late = add_organization(s, name="乙协会", township_code=T1)
-        s.get(Organization, late.id).registered_on = dt.date(2026, 6, 15)  # type: ignore[union-attr]
+        s.get(Organization, late.id).registered_on = "2026-06-15"  # type: ignore[union-attr]
     return town
 
 

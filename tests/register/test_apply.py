@@ -71,7 +71,7 @@ def test_the_good_rows_of_the_messy_register_are_imported(db: Database, tmp_path
         "name": "西湖区茶叶协会", "uscc": TEA, "reg_type": "social_group", "field": None,
         "supervisor": "区农业农村局", "address": "西湖区 文三路 1号", "legal_rep": "张三",
         "phone": "13800138000", "township_code": TOWNSHIP,
-        "search_key": "xhqcyxh xihuquchayexiehui"}
+        "search_key": "xhqcyxh xihuquchayexiehui", "registered_on": None}
     assert stored["西湖区书法家协会"]["supervisor"] == "区农业农村局"  # from the merged cell
     assert stored["西湖区书法家协会"]["uscc"] == CALLIGRAPHY
     assert stored["ABC培训学校"]["uscc"] == SCHOOL

@@ -23,7 +23,7 @@ def test_values_are_tidied_like_imported_cells() -> None:
     assert tidy_values({"name": "\u3000ＡＢＣ 协会 ", "uscc": fullwidth(TEA.lower()),
                         "phone": "138 0013 8000", "address": ""}) == {
         "name": "ABC 协会", "uscc": TEA, "reg_type": None, "field": None, "supervisor": None,
-        "address": None, "legal_rep": None, "phone": "13800138000"}
+        "address": None, "legal_rep": None, "phone": "13800138000", "registered_on": None}
 
 
 def test_a_name_is_required(db: Database) -> None:
@@ -80,3 +80,13 @@ def test_saving_refuses_what_the_check_refuses(db: Database) -> None:
     with pytest.raises(RegisterError) as gone:
         save_organization(db, {"name": "甲", "uscc": CALLIGRAPHY}, TOWNSHIP, "no-such-id")
     assert gone.value.message.code == "register.organization_gone"
+
+
+def test_a_registration_date_is_tidied_to_iso_and_a_wrong_one_refused(db: Database) -> None:
+    assert tidy_values({"name": "甲", "registered_on": "2015年3月2日"})["registered_on"] == \
+        "2015-03-02"
+    found = codes(db, {"name": "甲协会", "registered_on": "去年"})
+    assert found["registered_on"] == [("error", "register.bad_date")]
+    assert codes(db, {"name": "甲协会", "registered_on": "2031-01-01"})["registered_on"] == [
+        ("error", "register.future_date")]
+    assert "registered_on" not in codes(db, {"name": "甲协会", "registered_on": "2015/3/2"})

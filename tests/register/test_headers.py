@@ -26,6 +26,8 @@ from fieldsurvey.register.headers import HEADER_SCAN_ROWS, match_header, propose
         ("法定代表人/负责人", "legal_rep"),
         ("联系电话", "phone"), ("负责人电话", "phone"), ("联系方式", "phone"),
         ("领域", "field"), ("行业类别", "field"),
+        ("成立日期", "registered_on"), ("成立登记日期", "registered_on"),
+        ("登记日期", "registered_on"),
     ],
 )
 def test_header_words_name_their_field(header: str, field: str) -> None:
@@ -33,8 +35,7 @@ def test_header_words_name_their_field(header: str, field: str) -> None:
     assert found is not None and found[0] == field
 
 
-@pytest.mark.parametrize("header", ["序号", "备注", "联系人", "法人登记证号", "登记证号",
-                                    "成立日期", ""])
+@pytest.mark.parametrize("header", ["序号", "备注", "联系人", "法人登记证号", "登记证号", ""])
 def test_other_columns_match_nothing(header: str) -> None:
     assert match_header(header) is None
 

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from fieldsurvey.register.dates import iso_day
 from fieldsurvey.store.models import Organization, Visit, VisitRevision
 
 
@@ -115,4 +116,5 @@ def iter_organizations(session: Session) -> Iterator[OrganizationRecord]:
         yield OrganizationRecord(org.id, org.name, org.uscc, org.reg_type, org.field,
                                  org.supervisor, org.address, org.legal_rep, org.phone,
                                  org.township_code, org.created_at, org.updated_at,
-                                 org.registered_on)
+                                 iso_day(org.registered_on))
+

@@ -35,6 +35,7 @@ from fieldsurvey.cases.month_end import (
 from fieldsurvey.cases.status import STATUSES, Status
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.stats import FactError, extract_facts
+from fieldsurvey.register.dates import iso_day
 from fieldsurvey.store.models import Organization, Visit, VisitRevision
 
 
@@ -124,7 +125,7 @@ def month_figures(session: Session, form: FormDefinition, township: str | None,
                   Organization.reg_type, Organization.township_code, Organization.registered_on)
     if township is not None:
         orgs = orgs.where(Organization.township_code == township)
-    facts = [OrganizationFacts(i, n, u or "", r or "", t, on)
+    facts = [OrganizationFacts(i, n, u or "", r or "", t, iso_day(on))
              for i, n, u, r, t, on in session.execute(orgs)]
     visits = sorted(_visit_facts(session, form), key=lambda v: (v[1], v[-1], v[-2]))
     counted = fold_month(facts, (v[:-2] for v in visits), year, month,

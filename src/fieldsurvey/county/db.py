@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldsurvey.messages import Message
-from fieldsurvey.store.db import StoreError, sqlite_engine
+from fieldsurvey.store.db import StoreError, session_factories, sqlite_engine
 from fieldsurvey.store.dbkind import OFFICE
 from fieldsurvey.store.migrate import migrate_to_head
 
@@ -41,7 +41,8 @@ class OfficeDatabase:
 
     url: str  # shown to people with the password hidden
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # reading only (see store.db.session_factories)
+    writing: sessionmaker[Session]
 
     @property
     def is_sqlite(self) -> bool:
@@ -50,7 +51,7 @@ class OfficeDatabase:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session committed at the end, or rolled back on any error."""
-        with self.sessions.begin() as session:
+        with self.writing.begin() as session:
             yield session
 
     def close(self) -> None:
@@ -106,4 +107,4 @@ def open_office(target: str | Path, *, backups: Path | None = None,
                         "url": shown,
                         "detail": " ".join(str(getattr(exc, "orig", None) or exc).split())}),
                     kind=OFFICE)
-    return OfficeDatabase(shown, engine, sessionmaker(engine, expire_on_commit=False))
+    return OfficeDatabase(shown, engine, *session_factories(engine))

@@ -26,6 +26,7 @@ from fieldsurvey.domain.phone import normalize_phone, validate_phone
 from fieldsurvey.domain.uscc import normalize_uscc, validate_uscc
 from fieldsurvey.messages import Message
 from fieldsurvey.register.cells import clean_text
+from fieldsurvey.register.dates import parse_registration_date, registration_problem
 from fieldsurvey.register.errors import RegisterError
 from fieldsurvey.register.plan import MAX_LENGTH
 from fieldsurvey.store.db import Database
@@ -62,6 +63,9 @@ def tidy_values(values: Mapping[str, str | None]) -> dict[str, str | None]:
             text = normalize_uscc(text)
         elif name == "phone" and text:
             text = normalize_phone(text)
+        elif name == "registered_on" and text:
+            day = parse_registration_date(text)
+            text = day.isoformat() if day is not None else text
         out[name] = text or None
     return out
 
@@ -98,6 +102,10 @@ def check_organization(session: Session, values: Mapping[str, str | None], towns
             found["name"].append(warning("register.name_taken", name=name))
     if tidy["phone"]:
         found["phone"] += validate_phone(tidy["phone"])
+    if tidy["registered_on"]:
+        _, problem = registration_problem(tidy["registered_on"])
+        if problem is not None:  # typed by the officer: ask for a real date
+            found["registered_on"].append(Finding("error", problem))
     for field, value in tidy.items():
         limit = MAX_LENGTH.get(field)
         if value and limit and len(value) > limit:

@@ -50,6 +50,7 @@ from fieldsurvey.domain.uscc import normalize_uscc, validate_uscc
 from fieldsurvey.messages import Message
 from fieldsurvey.progress import NullProgress, Progress, check_cancelled
 from fieldsurvey.register.categories import field_code, reg_type_code
+from fieldsurvey.register.dates import registration_problem
 from fieldsurvey.register.errors import RegisterError
 from fieldsurvey.register.workbook import RegisterSheet
 from fieldsurvey.store.models import Organization
@@ -65,6 +66,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "address": "register.field.address",
     "legal_rep": "register.field.legal_rep",
     "phone": "register.field.phone",
+    "registered_on": "register.field.registered_on",
 }
 
 #: The longest text each register column takes (from the schema).
@@ -283,6 +285,7 @@ class _RowChecker:
         self._field(out)
         self._uscc(out)
         self._phone(out)
+        self._registered_on(out)
         for name, value in out.items():
             limit = MAX_LENGTH.get(name)
             if value is not None and limit is not None and len(value) > limit:
@@ -348,6 +351,16 @@ class _RowChecker:
         out["uscc_pending"] = code
         self.report("uscc", "warning", Message("register.uscc_pending", {
             "value": code, "detail": why}))
+
+    def _registered_on(self, out: dict[str, str | None]) -> None:
+        text = out.get("registered_on")
+        if text is None:
+            return
+        day, problem = registration_problem(text)
+        if problem is not None:
+            self.report("registered_on", "warning", problem)
+            self.doubtful.add("registered_on")
+        out["registered_on"] = day
 
     def _phone(self, out: dict[str, str | None]) -> None:
         text = out.get("phone")

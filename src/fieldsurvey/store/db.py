@@ -75,18 +75,27 @@ def sqlite_engine(path: Path, extra_pragmas: Sequence[str] = ()) -> Engine:
     return engine
 
 
+def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """Sessions that only read (deferred BEGIN: in WAL mode they neither wait for a
+    writer nor hold one up, however long an export or a case list load reads), and
+    sessions that write (BEGIN IMMEDIATE, see :func:`_on_begin`)."""
+    return (sessionmaker(engine.execution_options(**READING), expire_on_commit=False),
+            sessionmaker(engine, expire_on_commit=False))
+
+
 @dataclass
 class Database:
-    """An open database: the engine and a session factory."""
+    """An open database: the engine, sessions that read and sessions that write."""
 
     path: Path
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # reading only
+    writing: sessionmaker[Session]
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end, or rolled back on any error."""
-        with self.sessions.begin() as session:
+        with self.writing.begin() as session:
             yield session
 
     def close(self) -> None:

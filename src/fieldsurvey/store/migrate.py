@@ -19,12 +19,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
 
 from fieldsurvey import clock
 from fieldsurvey.atomic import TEMP_SUFFIX, create_owner_only, fsync_folder
 from fieldsurvey.messages import Message
-from fieldsurvey.store.db import READING, Database, StoreError, sqlite_engine
+from fieldsurvey.store.db import (
+    READING,
+    Database,
+    StoreError,
+    session_factories,
+    sqlite_engine,
+)
 from fieldsurvey.store.dbkind import LEGACY_VERSION_TABLE, STORE, DatabaseKind, identify, stamp
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -77,7 +82,7 @@ def open_database(
     migrate_to_head(engine, script_location, shown=str(path), file=path, backups=backups,
                     unreachable=lambda _exc: Message("store.not_a_database", {"path": str(path)}),
                     kind=STORE)
-    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
+    return Database(path, engine, *session_factories(engine))
 
 
 def migrate_to_head(engine: Engine, script_location: Path, *, shown: str, file: Path | None,

@@ -79,8 +79,10 @@ class Organization(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     township_code: Mapped[str] = mapped_column(String(12), index=True)
     # The registration date from the civil-affairs register, when it says: a month's
-    # table counts the organization from then (else from the campaign's start).
-    registered_on: Mapped[dt.date | None] = mapped_column(Date)
+    # table counts the organization from then (else from the campaign's start). ISO
+    # text like every register column, so importing, editing and comparing treat it
+    # alike; register.dates checks it on the way in.
+    registered_on: Mapped[str | None] = mapped_column(String(10))
     # Pinyin initials and full pinyin of the name, lower case, for instant search.
     search_key: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

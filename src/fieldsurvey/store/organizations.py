@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from fieldsurvey.domain.search import search_key
 from fieldsurvey.store.models import Organization, utcnow
 
-EDITABLE = ("name", "uscc", "reg_type", "field", "supervisor", "address", "legal_rep", "phone")
+EDITABLE = ("name", "uscc", "reg_type", "field", "supervisor", "address", "legal_rep", "phone",
+            "registered_on")
 
 
 def add_organization(session: Session, *, name: str, township_code: str,

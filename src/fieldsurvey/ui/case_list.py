@@ -43,7 +43,7 @@ class _CaseLoader(QThread):
         self.ctx, self.township, self.generation = ctx, township, generation
 
     def run(self) -> None:
-        with self.ctx.db.transaction() as session:
+        with self.ctx.db.sessions() as session:  # reads: never holds up an autosave
             rows = load_cases(session, self.ctx.form, self.township)
         self.loaded.emit(self.generation, rows)
 
