@@ -150,7 +150,7 @@ def write_township_table(db: Database, form: FormDefinition, out_path: Path, *,
                          lang: str = "zh") -> int:
     """The dashboard's figures for ``township_code`` (all when None) as a landscape PDF;
     returns the number of pages."""
-    with db.transaction() as session:
+    with db.sessions() as session:
         board = load_dashboard(session, form, township_code, today)
     return write_dashboard_table(board, form, out_path, township=township,
                                  as_of=today, lang=lang)

@@ -484,7 +484,7 @@ def write_visit_records(db: Database, form: FormDefinition, out_path: Path, *,
     progress = progress or NullProgress()
     stage = Message("print.stage_records")
     progress.report(0, None, stage)
-    with db.transaction() as session:
+    with db.sessions() as session:
         sources = (sources_for(session, visit_ids) if visit_ids is not None
                    else sources_between(session, *date_range))  # type: ignore[misc]
     if not sources:
