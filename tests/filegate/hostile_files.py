@@ -88,6 +88,15 @@ def cells_without_r() -> bytes:
     return xlsx(sheet_xml(wide + "<row><c><v>2</v></c></row>" * 200, dimension=None))
 
 
+def late_loose_cells() -> bytes:
+    """Two MiB of the usual <c r="..."> rows, then rows and cells without r far below:
+    the scan must start again and count exactly."""
+    usual = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c></row>'
+                    for r in range(1, 40_000))
+    late = '<row r="1000000"/>' + "<row><c><v>1</v></c><c><v>2</v></c></row>" * 3
+    return xlsx(sheet_xml(usual + late, dimension=None))
+
+
 def prefixed_and_quoted() -> bytes:
     """A namespace prefix and single quotes, so a naive ``<c r="`` search finds nothing."""
     body = (f"<?xml version='1.0'?><x:worksheet xmlns:x='{MAIN}'><x:sheetData>"
@@ -261,6 +270,7 @@ CLASSES: dict[str, dict[str, tuple[Callable[[], bytes], str]]] = {
         "lying_dimension": (lying_dimension, "sheet_too_large"),
         "wide_and_long": (wide_and_long, "sheet_too_large"),
         "cells_without_r": (cells_without_r, "sheet_too_large"),
+        "late_loose_cells": (late_loose_cells, "sheet_too_large"),
         "prefixed_and_quoted": (prefixed_and_quoted, "sheet_too_large"),
     },
     "bomb": {
