@@ -108,11 +108,36 @@ def _child(path: Path) -> tuple[float, float, str]:
     return float(elapsed), float(rss), outcome
 
 
+def _dense(rows: int) -> bytes:
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r % 997}</v></c>'
+                                             for c in "ABCDEFGH") + "</row>"
+                   for r in range(1, rows + 1))
+    return hostile_files.xlsx(hostile_files.sheet_xml(body, dimension=None))
+
+
+def _ods_value_rows(rows: int) -> bytes:
+    body = "".join('<table:table-row><table:table-cell office:value-type="float" '
+                   f'office:value="{r % 997}"/></table:table-row>' for r in range(rows))
+    return hostile_legacy.ods(hostile_legacy.ODS_HEADER + body)
+
+
+def _sparse_at_limit() -> bytes:
+    far = '<row r="59000"><c r="T59000"><v>1</v></c></row>'  # 59,000 x 20 = 1.18 M cells
+    return hostile_files.xlsx(hostile_files.sheet_xml(hostile_files.HEADER_ROW + far,
+                                                      dimension=None))
+
+
 def hostile_figures() -> dict[str, tuple[str, float, float]]:
     classes = hostile_files.all_classes()
     big: dict[str, Callable[[], bytes]] = {
         "ratio_bomb 1 GiB": lambda: hostile_files.ratio_bomb(2**30),
         "lying_sizes 1 GiB": lambda: hostile_files.lying_sizes(2**30),
+    }
+    # Files the gate lets through, as large as it allows: what reading them costs.
+    at_limits: dict[str, Callable[[], bytes]] = {
+        "sparse 1.18 M cells": _sparse_at_limit,
+        "dense 1.18 M cells": lambda: _dense(148_000),
+        "ODS 600k value rows": lambda: _ods_value_rows(600_000),
     }
     worst: dict[str, tuple[str, float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,6 +149,7 @@ def hostile_figures() -> dict[str, tuple[str, float, float]]:
         files = [(cls, name, build) for cls, items in classes.items()
                  for name, (build, _) in items.items()]
         files += [("bomb", name, build) for name, build in big.items()]
+        files += [("read at the limits", name, build) for name, build in at_limits.items()]
         files.append(("ODS repeats", "ods_honest_trailer",
                       lambda: hostile_legacy.ods(hostile_legacy.ODS_HEADER
                                                  + hostile_legacy.ODS_TRAILER)))
