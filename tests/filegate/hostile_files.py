@@ -246,6 +246,11 @@ def external_link() -> bytes:
                 'externalLink+xml"/>')
 
 
+def xlsb() -> bytes:
+    """A binary workbook: its sheet's range cannot be scanned before calamine reads it."""
+    return xlsx(extra={"xl/worksheets/sheet2.bin": b"\x81\x01\x00" * 10})
+
+
 def data_connection() -> bytes:
     return xlsx(extra={"xl/connections.xml": b"<connections/>"})
 
@@ -296,6 +301,7 @@ CLASSES: dict[str, dict[str, tuple[Callable[[], bytes], str]]] = {
         "macro_type_only": (macro_type_only, "macro"),
         "external_link": (external_link, "external_link"),
         "data_connection": (data_connection, "active_content"),
+        "xlsb": (xlsb, "binary_workbook"),
     },
 }
 
