@@ -263,7 +263,8 @@ def _legacy() -> dict[str, Callable[[], bytes]]:
         "xls_password": h.xls_password, "xls_external_link": h.xls_external_link,
         "xls_macro_storage": h.xls_macro_storage, "xls_macro_sheet": h.xls_macro_sheet,
         "encrypted_xlsx": h.encrypted_xlsx, "ole_loop": h.ole_loop,
-        "ole_huge_stream": h.ole_huge_stream, "ods_repeated_values": h.ods_repeated_values,
+        "ole_huge_stream": h.ole_huge_stream, "ole_fat_claim": h.ole_fat_claim,
+        "ods_repeated_values": h.ods_repeated_values,
         "ods_far_value": h.ods_far_value, "ods_other_prefix": h.ods_other_prefix,
     }
 
@@ -314,6 +315,7 @@ def all_classes() -> dict[str, dict[str, tuple[Callable[[], bytes], str]]]:
         "xls_password": "encrypted", "xls_external_link": "external_link",
         "xls_macro_storage": "macro", "xls_macro_sheet": "macro",
         "encrypted_xlsx": "encrypted", "ole_loop": "corrupt", "ole_huge_stream": "corrupt",
+        "ole_fat_claim": "corrupt",
         "ods_repeated_values": "sheet_too_large", "ods_far_value": "sheet_too_large",
         "ods_other_prefix": "corrupt",
     }

@@ -137,6 +137,15 @@ def ole_huge_stream() -> bytes:
     return bytes(data)
 
 
+def ole_fat_claim() -> bytes:
+    """A header claiming 100,000 FAT sectors (and a DIFAT to list them) in a 10 KB file:
+    a reader that believes it builds a table of 12.8 million entries."""
+    data = bytearray(compound([("Workbook", 2, biff(number(0, 0)))]))
+    data[44:48] = struct.pack("<I", 100_000)
+    data[68:76] = struct.pack("<II", 0, 1000)
+    return bytes(data)
+
+
 # --------------------------------------------------------------------------------- ODS
 
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
