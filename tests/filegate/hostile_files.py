@@ -266,6 +266,7 @@ def _legacy() -> dict[str, Callable[[], bytes]]:
         "ole_huge_stream": h.ole_huge_stream, "ole_fat_claim": h.ole_fat_claim,
         "ods_repeated_values": h.ods_repeated_values,
         "ods_far_value": h.ods_far_value, "ods_other_prefix": h.ods_other_prefix,
+        "ods_password": h.ods_password,
     }
 
 
@@ -317,7 +318,7 @@ def all_classes() -> dict[str, dict[str, tuple[Callable[[], bytes], str]]]:
         "encrypted_xlsx": "encrypted", "ole_loop": "corrupt", "ole_huge_stream": "corrupt",
         "ole_fat_claim": "corrupt",
         "ods_repeated_values": "sheet_too_large", "ods_far_value": "sheet_too_large",
-        "ods_other_prefix": "corrupt",
+        "ods_other_prefix": "corrupt", "ods_password": "encrypted",
     }
     out = dict(CLASSES)
     out["OLE (xls, encrypted)"] = {k: (legacy[k], reasons[k]) for k in legacy

@@ -194,6 +194,21 @@ def ods_far_value() -> bytes:
                'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
 
 
+def ods_password() -> bytes:
+    """An ODS saved with a password: the manifest describes how content.xml is encrypted."""
+    data = ods(ODS_HEADER)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                body = body.replace(b'media-type="text/xml"/>', b'media-type="text/xml">'
+                                    b'<manifest:encryption-data manifest:checksum-type="SHA1"/>'
+                                    b"</manifest:file-entry>")
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
 def ods_other_prefix() -> bytes:
     """The table namespace under another prefix, so a ``table:`` search sees no rows."""
     rows = ODS_HEADER.replace("table:", "t:")

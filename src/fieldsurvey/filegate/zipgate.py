@@ -228,6 +228,10 @@ def scan(zf: zipfile.ZipFile, limits: Limits, *, hashes: bool = True) -> ScanRes
         if _is_xml(info.filename) and head and _has_dtd(head):
             # Refused, never resolved: the sheet scanner reads tags, not entities.
             result.active.append(Active(info.filename, "DTD", "dtd"))
+    if "META-INF/manifest.xml" in result.hashes and b"encryption-data" in read_member(
+            zf, "META-INF/manifest.xml", 4 * 2**20):
+        # An ODS saved with a password: its content.xml is ciphertext.
+        result.active.append(Active("META-INF/manifest.xml", "encryption-data", "encrypted"))
     if "[Content_Types].xml" in result.hashes and not any(
             a.part == "[Content_Types].xml" for a in result.active):
         result.active += _active_types(read_member(zf, "[Content_Types].xml", 4 * 2**20))
