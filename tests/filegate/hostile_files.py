@@ -88,6 +88,15 @@ def cells_without_r() -> bytes:
     return xlsx(sheet_xml(wide + "<row><c><v>2</v></c></row>" * 200, dimension=None))
 
 
+def late_loose_cells() -> bytes:
+    """Two MiB of the usual <c r="..."> rows, then rows and cells without r far below:
+    the scan must start again and count exactly."""
+    usual = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c></row>'
+                    for r in range(1, 40_000))
+    late = '<row r="1000000"/>' + "<row><c><v>1</v></c><c><v>2</v></c></row>" * 3
+    return xlsx(sheet_xml(usual + late, dimension=None))
+
+
 def prefixed_and_quoted() -> bytes:
     """A namespace prefix and single quotes, so a naive ``<c r="`` search finds nothing."""
     body = (f"<?xml version='1.0'?><x:worksheet xmlns:x='{MAIN}'><x:sheetData>"
@@ -237,6 +246,11 @@ def external_link() -> bytes:
                 'externalLink+xml"/>')
 
 
+def xlsb() -> bytes:
+    """A binary workbook: its sheet's range cannot be scanned before calamine reads it."""
+    return xlsx(extra={"xl/worksheets/sheet2.bin": b"\x81\x01\x00" * 10})
+
+
 def data_connection() -> bytes:
     return xlsx(extra={"xl/connections.xml": b"<connections/>"})
 
@@ -249,8 +263,10 @@ def _legacy() -> dict[str, Callable[[], bytes]]:
         "xls_password": h.xls_password, "xls_external_link": h.xls_external_link,
         "xls_macro_storage": h.xls_macro_storage, "xls_macro_sheet": h.xls_macro_sheet,
         "encrypted_xlsx": h.encrypted_xlsx, "ole_loop": h.ole_loop,
-        "ole_huge_stream": h.ole_huge_stream, "ods_repeated_values": h.ods_repeated_values,
+        "ole_huge_stream": h.ole_huge_stream, "ole_fat_claim": h.ole_fat_claim,
+        "ods_repeated_values": h.ods_repeated_values,
         "ods_far_value": h.ods_far_value, "ods_other_prefix": h.ods_other_prefix,
+        "ods_password": h.ods_password,
     }
 
 
@@ -261,6 +277,7 @@ CLASSES: dict[str, dict[str, tuple[Callable[[], bytes], str]]] = {
         "lying_dimension": (lying_dimension, "sheet_too_large"),
         "wide_and_long": (wide_and_long, "sheet_too_large"),
         "cells_without_r": (cells_without_r, "sheet_too_large"),
+        "late_loose_cells": (late_loose_cells, "sheet_too_large"),
         "prefixed_and_quoted": (prefixed_and_quoted, "sheet_too_large"),
     },
     "bomb": {
@@ -286,6 +303,7 @@ CLASSES: dict[str, dict[str, tuple[Callable[[], bytes], str]]] = {
         "macro_type_only": (macro_type_only, "macro"),
         "external_link": (external_link, "external_link"),
         "data_connection": (data_connection, "active_content"),
+        "xlsb": (xlsb, "binary_workbook"),
     },
 }
 
@@ -298,8 +316,9 @@ def all_classes() -> dict[str, dict[str, tuple[Callable[[], bytes], str]]]:
         "xls_password": "encrypted", "xls_external_link": "external_link",
         "xls_macro_storage": "macro", "xls_macro_sheet": "macro",
         "encrypted_xlsx": "encrypted", "ole_loop": "corrupt", "ole_huge_stream": "corrupt",
+        "ole_fat_claim": "corrupt",
         "ods_repeated_values": "sheet_too_large", "ods_far_value": "sheet_too_large",
-        "ods_other_prefix": "corrupt",
+        "ods_other_prefix": "corrupt", "ods_password": "encrypted",
     }
     out = dict(CLASSES)
     out["OLE (xls, encrypted)"] = {k: (legacy[k], reasons[k]) for k in legacy

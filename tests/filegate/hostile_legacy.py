@@ -137,6 +137,15 @@ def ole_huge_stream() -> bytes:
     return bytes(data)
 
 
+def ole_fat_claim() -> bytes:
+    """A header claiming 100,000 FAT sectors (and a DIFAT to list them) in a 10 KB file:
+    a reader that believes it builds a table of 12.8 million entries."""
+    data = bytearray(compound([("Workbook", 2, biff(number(0, 0)))]))
+    data[44:48] = struct.pack("<I", 100_000)
+    data[68:76] = struct.pack("<II", 0, 1000)
+    return bytes(data)
+
+
 # --------------------------------------------------------------------------------- ODS
 
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -183,6 +192,21 @@ def ods_far_value() -> bytes:
                '<table:table-cell/></table:table-row><table:table-row><table:table-cell '
                'table:number-columns-repeated="30"/><table:table-cell office:value-type="float" '
                'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+
+
+def ods_password() -> bytes:
+    """An ODS saved with a password: the manifest describes how content.xml is encrypted."""
+    data = ods(ODS_HEADER)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                body = body.replace(b'media-type="text/xml"/>', b'media-type="text/xml">'
+                                    b'<manifest:encryption-data manifest:checksum-type="SHA1"/>'
+                                    b"</manifest:file-entry>")
+            dst.writestr(info, body)
+    return out.getvalue()
 
 
 def ods_other_prefix() -> bytes:

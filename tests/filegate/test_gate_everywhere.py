@@ -50,6 +50,18 @@ def test_form_check_refuses_every_hostile_workbook(cls: str, name: str, reason: 
     assert path.name in problem.render("zh")
 
 
+def test_a_text_form_is_bounded_before_pyxform(tmp_path: Path) -> None:
+    path = tmp_path / "表单.md"
+    path.write_bytes(b"| survey |\n" + b"| " + b"x" * (5 * 2**20) + b" |\n")
+    with pytest.raises(FormLoadError) as refused:
+        load_form(path)
+    assert refused.value.problems[0].message.code == "filegate.too_large"
+    path.write_bytes("| survey |\n".encode("gbk") + "| 名称 |".encode("gbk"))
+    with pytest.raises(FormLoadError) as refused:
+        load_form(path)
+    assert refused.value.problems[0].message.code == "filegate.not_a_workbook"
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "fieldsurvey", "--lang", "en", *args],
                           capture_output=True, text=True, timeout=60, check=False)

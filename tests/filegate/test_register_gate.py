@@ -12,6 +12,8 @@ import pytest
 from hostile_files import HEADER_ROW, HOSTILE, MAIN, hostile, sheet_xml, xlsx
 from python_calamine import CalamineWorkbook
 
+from fieldsurvey.messages import Message
+from fieldsurvey.progress import Cancelled
 from fieldsurvey.register import RegisterError, read_register
 
 # The gate's own words for each reason (the register keeps its older words for some).
@@ -99,3 +101,26 @@ def test_a_refusal_inside_a_real_zip_names_the_part(tmp_path: Path) -> None:
     with pytest.raises(RegisterError) as refused:
         _read(tmp_path, out.getvalue(), "宏.xlsm")
     assert "vbaProject.bin" in refused.value.message.render("en")
+
+
+def test_read_register_reports_its_steps_and_can_be_cancelled(tmp_path: Path) -> None:
+    path = tmp_path / "名录.xlsx"
+    path.write_bytes(xlsx())
+
+    class Recorder:
+        def __init__(self, cancel: bool) -> None:
+            self.stages: list[str] = []
+            self.cancel = cancel
+
+        def report(self, done: int, total: int | None = None,
+                   stage: Message | None = None) -> None:
+            self.stages.append(stage.code if stage else f"{done}/{total}")
+
+        def cancelled(self) -> bool:
+            return self.cancel
+
+    seen = Recorder(cancel=False)
+    assert read_register(path, progress=seen).rows[1] == ("甲协会", "")
+    assert seen.stages == ["filegate.stage.checking", "filegate.stage.reading", "2/2"]
+    with pytest.raises(Cancelled):
+        read_register(path, progress=Recorder(cancel=True))

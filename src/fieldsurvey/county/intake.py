@@ -25,7 +25,7 @@ from fieldsurvey.bundles.common import SHEET_VISITS
 from fieldsurvey.bundles.records import OrganizationRecord, VisitRecord
 from fieldsurvey.canonical import canonical_json
 from fieldsurvey.county.names import name_key
-from fieldsurvey.filegate import BUNDLE
+from fieldsurvey.filegate import BUNDLE, Refused, read_bounded
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.stats import FactError, VisitFacts, extract_facts
 from fieldsurvey.messages import Message
@@ -127,13 +127,12 @@ def take_in(path: Path, trust: Mapping[str, TrustedKey], form: FormDefinition) -
     file: what is wrong with it is in the :class:`Intake`."""
     intake = Intake(path)
     try:
-        if path.stat().st_size > BUNDLE.file_bytes:
-            intake.unreadable = Message("bundle.zip_bomb")
-            return intake
-        data = path.read_bytes()
-    except OSError as exc:
-        intake.unreadable = Message("office.reject.unreadable", {
-            "file": path.name, "detail": exc.strerror or type(exc).__name__})
+        data = read_bounded(path, BUNDLE.file_bytes)
+    except Refused as exc:
+        intake.unreadable = Message("bundle.zip_bomb") if exc.reason == "too_large" else \
+            Message("office.reject.unreadable", {
+                "file": path.name, "detail": exc.found or Message(f"filegate.{exc.reason}", {
+                    "file": path.name, "found": ""})})
         return intake
     intake.sha256 = hashlib.sha256(data).hexdigest()
     intake.verdict = verify_bundle(data, trust)

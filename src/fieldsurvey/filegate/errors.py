@@ -27,6 +27,7 @@ Reason = Literal[
     "macro",          # VBA project, macro sheets
     "external_link",  # links to other workbooks
     "active_content", # data connections, ActiveX, embedded objects
+    "binary_workbook",  # .xlsb: binary sheets whose range cannot be checked
 ]
 
 

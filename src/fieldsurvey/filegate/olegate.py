@@ -14,6 +14,9 @@ holds a value bound the range calamine would allocate.
 from __future__ import annotations
 
 import struct
+import sys
+from array import array
+from collections.abc import Iterator
 
 from fieldsurvey.filegate.errors import Refused
 from fieldsurvey.filegate.limits import Limits
@@ -47,19 +50,22 @@ class _Container:
         self.data = data
         self.size = 1 << shift
         self.sectors = (len(data) - 512) // self.size + 1
-        if n_fat > self.sectors or n_difat > self.sectors or n_minifat > self.sectors:
-            raise _corrupt(f"{n_fat:,} FAT sectors in {self.sectors:,}")
-        fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s <= _MAX_REGULAR]
         per = self.size // 4
+        # A FAT sector describes ``per`` sectors: a file needs no more FAT (or mini FAT)
+        # sectors than that, and no more DIFAT sectors than it takes to list them.
+        enough = self.sectors // per + 2
+        if n_fat > enough or n_minifat > enough or n_difat > n_fat // (per - 1) + 1:
+            raise _corrupt(f"{n_fat:,} FAT sectors for {self.sectors:,}")
+        fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s <= _MAX_REGULAR]
         for sector in self._walk_difat(first_difat, n_difat, per):
+            if len(fat_sectors) >= n_fat:
+                break  # the header says how many FAT sectors there are; no more are read
             fat_sectors += [s for s in self._ints(sector)[:per - 1] if s <= _MAX_REGULAR]
-        self.fat: list[int] = []
-        for sector in fat_sectors[:n_fat]:
-            self.fat += self._ints(sector)
+        # Tables as packed arrays, not lists: a file may claim a FAT as large as itself,
+        # and a list of that many Python ints would cost 9 times its size.
+        self.fat = self._table(fat_sectors[:n_fat])
         self.entries = self._directory(first_dir, limits)
-        self.minifat: list[int] = []
-        for sector in self.chain(first_minifat):
-            self.minifat += self._ints(sector)
+        self.minifat = self._table(self.chain(first_minifat))
         root = self.entries[0] if self.entries else ("", 5, _END_OF_CHAIN, 0)
         self.ministream = self._read(root[2], root[3], mini=False)
 
@@ -69,26 +75,34 @@ class _Container:
             raise _corrupt(f"sector {n} past the end")
         return self.data[start:start + self.size]
 
+    def _table(self, sectors: list[int]) -> array[int]:
+        table = array("I", b"".join(self._sector(s).ljust(self.size, b"\0") for s in sectors))
+        if sys.byteorder == "big":
+            table.byteswap()
+        return table
+
     def _ints(self, n: int) -> list[int]:
         block = self._sector(n).ljust(self.size, b"\0")
         return list(struct.unpack(f"<{self.size // 4}I", block))
 
-    def _walk_difat(self, first: int, count: int, per: int) -> list[int]:
-        out: list[int] = []
+    def _walk_difat(self, first: int, count: int, per: int) -> Iterator[int]:
+        seen = 0
         sector = first
-        while sector <= _MAX_REGULAR and len(out) < count:
-            out.append(sector)
+        while sector <= _MAX_REGULAR and seen < count:
+            yield sector
+            seen += 1
             sector = self._ints(sector)[per - 1]
-        return out
 
-    def chain(self, start: int, table: list[int] | None = None) -> list[int]:
-        """The sectors of a chain, each at most once (a loop is corruption, not a hang)."""
+    def chain(self, start: int, table: array[int] | None = None) -> list[int]:
+        """The sectors of a chain, each at most once (a loop is corruption, not a hang)
+        and none past the end of the file (or of the mini stream)."""
         table = self.fat if table is None else table
+        last = self.sectors if table is self.fat else len(table)
         out: list[int] = []
         seen: set[int] = set()
         sector = start
         while sector <= _MAX_REGULAR:
-            if sector in seen or sector >= len(table):
+            if sector in seen or sector >= len(table) or sector > last:
                 raise _corrupt(f"broken sector chain at {sector}")
             seen.add(sector)
             out.append(sector)

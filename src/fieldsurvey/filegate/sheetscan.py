@@ -2,35 +2,35 @@
 
 calamine sizes a sheet by the cells it meets: one value at XFD1048576 makes it
 ask for 512 GiB and abort the process; openpyxl's read-only mode iterates the
-``<dimension ref>`` a sheet declares. So both are bounded here.
+``<dimension ref>`` a sheet declares. So both are bounded here, in two ways:
 
-The real range comes from the ``r="B7"`` references of cells that hold
-something (``<c .../>`` with no content is formatting, which calamine skips).
-A cell without ``r`` takes the next position, so its place is bounded from
-above: the row's largest explicit column plus the row's cells without ``r``,
-and rows without ``r`` add one each (exact for what Excel, WPS, LibreOffice
-and openpyxl write). The XML is cut into chunks only at a ``<``, which never
-occurs inside a tag, and the work per cell runs in the regex engine.
+- The usual spelling, every cell ``<c r="B7"``, as Excel, WPS, LibreOffice and
+  openpyxl write it: the range is exact, from the references of the cells that
+  hold something (``<c r="B9" s="1"/>`` is formatting, which calamine skips).
+- Anything else (cells without ``r``, another namespace prefix, single quotes)
+  is scanned again from the start for a bound: a cell without ``r`` sits at most
+  as far right as the largest explicit column plus the cells of its row, and as
+  low as the largest explicit row plus the rows without ``r``.
+
+Both run in the regex engine and in ``bytes`` methods, never a Python loop per
+cell. The XML is cut into chunks only at a ``<``, which never occurs inside a tag.
 """
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 
 from fieldsurvey.filegate.errors import Refused
 from fieldsurvey.filegate.limits import DENSITY, EXCEL_COLUMNS, EXCEL_ROWS, MAX_TOKEN, Limits
 
 _P = rb"<(?:[A-Za-z_][\w.-]*:)?"  # any namespace prefix: x:row is as good as row
-_ATTRS = rb"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*"""
 _DIMENSION = re.compile(_P + rb"""dimension\b[^>]*?\sref\s*=\s*["']([^"']*)["']""")
 _ROW_START = re.compile(_P + rb"row(?=[\s/>])")
 _ROW_R = re.compile(_P + rb"""row\b[^>]*?\sr\s*=\s*["']([^"']*)["']""")
-# A cell's start tag, attribute by attribute (a value may hold ">" or "/"):
-# captures the reference's letters and digits (empty without r) and the "/" of <c/>.
-_CELL_TAG = re.compile(
-    _P + rb"""c(?:\s+(?:r\s*=\s*["']([A-Za-z]*)([0-9]*)["']|[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*')))*"""
-    rb"""\s*(/?)>""")
-_CELL = re.compile(_P + rb"c(?=[\s/>])")
+# Any attribute r holding a cell reference, whatever the quoting and spacing.
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)([0-9]+)["']""")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 # The fast path, for the cells every spreadsheet program writes: <c r="B7" ...>.
 # Each pattern starts with a literal, which the regex engine scans for quickly.
@@ -91,8 +91,9 @@ class SheetScan:
         self.loose = exact        # rows and cells are counted one by one
         self.row_r = 0            # largest explicit row number (counts once loose)
         self.rows_without_r = 0
-        self.row_col = 0          # the open row: largest explicit column
-        self.row_loose = 0        # the open row: cells without r
+        self.row_col = 0          # largest explicit column (exact scan)
+        self.row_loose = 0        # cells so far of the row left open by the last chunk
+        self.widest = 0           # most cells in one row (exact scan)
         self.cells = 0
         self.slow_bytes = 0
         self.in_data = False      # past <sheetData>, where <dimension> can no longer be
@@ -152,30 +153,28 @@ class SheetScan:
         self.max_col = max(self.max_col, cols)
 
     def _by_row(self, data: bytes) -> None:
-        """Cells without ``r``: count them row by row (the first piece continues the open row).
-
-        Every cell and row counts here, empty or not: a bound, not the exact range.
-        """
-        self.cells += len(_CELL.findall(data))
-        rows = [_row_number(r) for r in _ROW_R.findall(data)]
+        """Unusual sheets: a bound counted in C. A cell without ``r`` sits at most as far
+        right as the largest explicit column plus the cells of its row, and at most as
+        low as the largest explicit row plus the rows without ``r``. Every cell and row
+        counts, empty or not, and so do other elements whose names start with c."""
+        self.cells += data.count(b"<c") + data.count(b":c")
+        refs = _CELL_REF.findall(data)
+        if refs:
+            self.row_col = max(self.row_col, *(column_number(c) for c in {c for c, _ in refs}))
+            self.row_r = max(self.row_r, *(_row_number(d) for d in {d for _, d in refs}))
+        rows = _ROW_R.findall(data)
         if rows:
-            self.row_r = max(self.row_r, *rows)
-        self.rows_without_r += len(_ROW_START.findall(data)) - len(rows)
-        for i, piece in enumerate(_ROW_START.split(data)):
-            if i:
-                self._close_row()
-            tags = _CELL_TAG.findall(piece)
-            refs = [(c, d) for c, d, _ in tags if d]
-            if refs:
-                self.row_col = max(self.row_col, *(column_number(c) for c, _ in refs))
-                self.row_r = max(self.row_r, *(_row_number(d) for _, d in refs))
-            self.row_loose += len(_CELL.findall(piece)) - len(refs)
-        self.max_col = max(self.max_col, self.row_col + self.row_loose)
+            self.row_r = max(self.row_r, *(_row_number(r) for r in set(rows)))
+        pieces = _ROW_START.split(data)
+        self.rows_without_r += len(pieces) - 1 - len(rows)
+        counts = list(map(operator.add, map(bytes.count, pieces, itertools.repeat(b"<c")),
+                          map(bytes.count, pieces, itertools.repeat(b":c"))))
+        # The first piece continues the row left open by the previous chunk.
+        counts[0] += self.row_loose
+        self.row_loose = counts.pop()
+        self.widest = max(self.widest, *counts, self.row_loose)
+        self.max_col = max(self.max_col, self.row_col + self.widest)
         self.max_row = max(self.max_row, self.row_r + self.rows_without_r)
-
-    def _close_row(self) -> None:
-        self.max_col = max(self.max_col, self.row_col + self.row_loose)
-        self.row_col = self.row_loose = 0
 
     def _check(self, rows: int, cols: int, what: str, cap: int) -> None:
         area = rows * cols
@@ -190,6 +189,5 @@ class SheetScan:
         if self.carry:
             self._scan(self.carry)
             self.carry = b""
-        self._close_row()
         self.max_row = max(self.max_row, self.row_r + self.rows_without_r if self.loose else 0)
         self._check(self.max_row, self.max_col, "holds", self.limits.area)

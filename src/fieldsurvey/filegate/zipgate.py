@@ -50,6 +50,8 @@ _ACTIVE_TYPES: tuple[tuple[str, Reason], ...] = (
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)")
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+# An .xlsb sheet is binary (BIFF12): its range cannot be scanned like XML, so it is refused.
+_BINARY_SHEET = re.compile(r"^xl/worksheets/[^/]+\.bin$", re.I)
 _ODD_NAME = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
 
 
@@ -210,6 +212,8 @@ def scan(zf: zipfile.ZipFile, limits: Limits, *, hashes: bool = True) -> ScanRes
     result = ScanResult()
     budget = _Budget(limits)
     for info in zf.infolist():
+        if _BINARY_SHEET.match(info.filename):
+            raise Refused("binary_workbook", info.filename)
         try:
             digest, head = _read_part(zf, info, budget, _scanner(info.filename, limits),
                                       hashes)
@@ -224,6 +228,10 @@ def scan(zf: zipfile.ZipFile, limits: Limits, *, hashes: bool = True) -> ScanRes
         if _is_xml(info.filename) and head and _has_dtd(head):
             # Refused, never resolved: the sheet scanner reads tags, not entities.
             result.active.append(Active(info.filename, "DTD", "dtd"))
+    if "META-INF/manifest.xml" in result.hashes and b"encryption-data" in read_member(
+            zf, "META-INF/manifest.xml", 4 * 2**20):
+        # An ODS saved with a password: its content.xml is ciphertext.
+        result.active.append(Active("META-INF/manifest.xml", "encryption-data", "encrypted"))
     if "[Content_Types].xml" in result.hashes and not any(
             a.part == "[Content_Types].xml" for a in result.active):
         result.active += _active_types(read_member(zf, "[Content_Types].xml", 4 * 2**20))

@@ -1,7 +1,8 @@
 """Reading one sheet of a register workbook into rows of clean text.
 
 python-calamine reads ``.xlsx``, ``.xls`` (the old format civil-affairs
-offices still send), ``.xlsb`` and ``.ods``, and it reports merged ranges for
+offices still send) and ``.ods`` (``.xlsb`` is refused by the file gate: its
+binary sheets cannot be bounded before reading), and it reports merged ranges for
 xlsx and xls, so it is the only reader here. openpyxl would add nothing for
 xlsx (its merged ranges are the same information) and is about 9x slower on
 large sheets (see docs/design.md). ODS files come without merged ranges
