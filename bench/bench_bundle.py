@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from python_calamine import CalamineWorkbook
 
+from fieldsurvey import clock
 from fieldsurvey.bundles import TrustedKey, export_bundle, read_bundle, verify_bundle
 from fieldsurvey.forms.loader import load_form
 from fieldsurvey.resources import forms_dir
@@ -98,7 +99,7 @@ def answers(rng: random.Random, n: int) -> dict[str, Any]:
 def fill(folder: Path, visits: int) -> Any:
     db = open_database(folder / "bench.sqlite3")
     rng = random.Random(visits)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     orgs = [{"id": str(uuid.uuid4()), "name": f"咸宁市第{i}社会组织", "township_code": "421202001",
              "search_key": "", "created_at": now, "updated_at": now}
             for i in range(max(visits // 3, 1))]

@@ -20,6 +20,8 @@ if [ "${1:-}" = dev ]; then
   want+=(poppler-utils xvfb xauth desktop-file-utils)
   # The office-database tests start a real PostgreSQL server of their own (initdb, pg_ctl).
   want+=(postgresql)
+  # Date-sensitive tests run again with the clock years away (see the Makefile).
+  want+=(faketime)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -36,7 +36,9 @@ ZH = "中文 (zh)"
 EN = "English (en)"
 
 FORM_ID = "so_union_visit"
-VERSION = "2026112102"
+# 2026120501: dates are checked against the visit date, not the day of keying
+# (a paper form keyed weeks later is normal); a visit over 60 days back warns.
+VERSION = "2026120501"
 TITLE = "社会组织建会情况走访记录"
 
 SURVEY_COLUMNS = [
@@ -48,7 +50,8 @@ SURVEY_COLUMNS = [
     "fs_prefill", "fs_stat",
 ]  # fmt: skip
 CHOICE_COLUMNS = ["list_name", "name", f"label::{ZH}", f"label::{EN}"]
-SETTINGS_COLUMNS = ["form_id", "version", "form_title", "default_language"]
+SETTINGS_COLUMNS = ["form_id", "version", "form_title", "default_language",
+                    "fs_campaign_start"]
 
 Text = tuple[str, str]  # (中文, English)
 Row = dict[str, str]
@@ -148,6 +151,11 @@ YES = "yes"
 REQ: Text = ("此项必填。", "This question is required.")
 NOT_NEGATIVE: Text = ("人数不能为负数。", "A number of people cannot be negative.")
 NOT_FUTURE: Text = ("日期不能晚于今天。", "The date cannot be later than today.")
+# How far back a visit date may lie before the officer is asked to confirm it.
+LATE_KEYING_DAYS = 60
+# "No visit date yet" must not turn a date rule into an error of its own: the
+# visit date's own "required" already says what is missing.
+VISIT_DATE_UNSET = "${visit_date} = ''"
 PERSONAL: Text = (
     "个人信息，仅用于工会工作联系，请妥善保管，不得外传。",
     "Personal data: for union work contacts only; keep it safe and do not pass it on.",
@@ -175,7 +183,12 @@ SURVEY: list[Row] = [
     q("date", "visit_date", ("走访日期", "Visit date"),
       hint=("实际上门走访的日期。", "The day you actually visited."),
       required=YES, required_message=REQ, default="today()",
-      constraint=". <= today()", constraint_message=NOT_FUTURE, stat="visit_date"),
+      constraint=". <= today()", constraint_message=NOT_FUTURE,
+      warning=f". >= today() - {LATE_KEYING_DAYS}",
+      warning_message=(f"走访日期在{LATE_KEYING_DAYS}天以前。补录纸质记录的，请核对日期无误后确认。",
+                       f"The visit date is more than {LATE_KEYING_DAYS} days ago. If you are "
+                       "keying a paper form, check the date and confirm it."),
+      stat="visit_date"),
     q("select_one visit_kind", "visit_kind", ("走访类型", "Kind of visit"),
       hint=("第一次上门选“摸底排查”。", "Choose “census” for the first visit."),
       required=YES, required_message=REQ),
@@ -338,7 +351,10 @@ SURVEY: list[Row] = [
       hint=("兜底建的，填纳入工会联合会的日期。",
             "For a federation, the date the organization was brought in."),
       required=YES, required_message=REQ,
-      constraint=". <= today()", constraint_message=NOT_FUTURE,
+      # A union the officer found cannot have been set up after the visit.
+      constraint=f". <= today() and ({VISIT_DATE_UNSET} or . <= ${{visit_date}})",
+      constraint_message=("工会成立日期不能晚于走访日期。",
+                          "The union cannot have been set up after the visit date."),
       prefill="previous", stat="union_setup_date"),
     q("text", "union_uscc", ("工会统一社会信用代码", "Union's unified social credit code"),
       hint=("见工会法人资格证书，第1位为8。兜底建的，填所在工会联合会的代码；尚未取得的可不填。",
@@ -453,14 +469,15 @@ SURVEY: list[Row] = [
             "work: joint union; scattered ones with high staff turnover: federation."),
       required=YES, required_message=REQ),
     q("date", "target_date", ("计划完成建会时间", "Target date"),
-      hint=("明确目标时限，应在今天之后。", "Set a deadline; it must be after today."),
+      hint=("明确目标时限，应在走访日期之后。", "Set a deadline after the visit date."),
       relevant=(any_of("planned_form", "own", "joint", "federation")
                 + " or (${planned_form} = 'individual' and ${union_status} = 'none')"),
       required=YES, required_message=REQ,
-      # In the future, as the issue asks; a later revision must set a new deadline
-      # once this one has passed, which is what the campaign wants anyway.
-      constraint=". > today()",
-      constraint_message=("目标时间应在今天之后。", "The target date must be after today.")),
+      # After the visit, not after the day of keying: a paper form keyed late keeps
+      # the deadline agreed at the door.
+      constraint=f"{VISIT_DATE_UNSET} or . > ${{visit_date}}",
+      constraint_message=("目标时间应在走访日期之后。",
+                          "The target date must be after the visit date.")),
     end("no_union"),
     q("select_multiple services", "services",
       ("工会为本单位职工开展的服务（可多选，选填）",
@@ -475,11 +492,11 @@ SURVEY: list[Row] = [
       required="${visit_result} = 'revisit'",
       required_message=("负责人不在需回访的，请填写下次走访日期。",
                         "A revisit needs the date of the next visit."),
-      # Must lie in the future (a revisit is scheduled, never back-dated); a paper
-      # form keyed in late therefore gets a fresh date, which keeps the overdue list true.
-      constraint=". > today()",
-      constraint_message=("下次走访日期应在今天之后。",
-                          "The next visit date must be after today."),
+      # After the visit it was agreed at. It may already have passed when a paper
+      # form is keyed late; the case list then shows the revisit as overdue.
+      constraint=f"{VISIT_DATE_UNSET} or . > ${{visit_date}}",
+      constraint_message=("下次走访日期应在走访日期之后。",
+                          "The next visit date must be after the visit date."),
       stat="next_visit_date"),
     q("text", "notes", ("情况说明", "Notes"),
       hint=("拒访的，写明拒访经过；阻挠建会的，写明具体情况；其他需要说明的情况。",
@@ -598,6 +615,9 @@ SETTINGS = {
     "version": VERSION,
     "form_title": TITLE,
     "default_language": ZH,
+    # Organizations with no known registration date count from here; a union set up
+    # earlier is never "new" in a month's table.
+    "fs_campaign_start": "2026-01-01",
 }
 
 

@@ -16,11 +16,22 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import time
 from collections.abc import Iterator
+from typing import NamedTuple
 
 ENV_CLOCK = "FIELDSURVEY_CLOCK"
 
-_pinned: dt.datetime | None = None
+
+class _Pin(NamedTuple):
+    moment: dt.datetime
+    at: float  # time.monotonic() when pinned
+    frozen: bool
+
+
+_pinned: _Pin | None = None
+# A process pinned by the environment starts its clock when this module loads.
+_STARTED = time.monotonic()
 
 
 def _as_moment(value: dt.datetime | dt.date | str) -> dt.datetime:
@@ -47,10 +58,16 @@ def _from_environment() -> dt.datetime | None:
 
 def now() -> dt.datetime:
     """The current moment, aware, in UTC (for storing and signing)."""
-    moment = _pinned or _from_environment()
-    if moment is None:
-        return dt.datetime.now(dt.UTC)
-    return moment.astimezone(dt.UTC)
+    pin_ = _pinned
+    if pin_ is None:
+        moment = _from_environment()
+        if moment is None:
+            return dt.datetime.now(dt.UTC)
+        pin_ = _Pin(moment, _STARTED, frozen=False)
+    # A pinned clock still ticks unless frozen, so "later" stays later: an edit
+    # made after another must carry a later timestamp, or merges would tie.
+    elapsed = 0.0 if pin_.frozen else time.monotonic() - pin_.at
+    return (pin_.moment + dt.timedelta(seconds=elapsed)).astimezone(dt.UTC)
 
 
 def local_now() -> dt.datetime:
@@ -63,10 +80,13 @@ def today() -> dt.date:
     return local_now().date()
 
 
-def pin(moment: dt.datetime | dt.date | str) -> None:
-    """Make :func:`now` return ``moment`` until :func:`unpin` (tests, demos)."""
+def pin(moment: dt.datetime | dt.date | str, *, frozen: bool = False) -> None:
+    """Start the clock at ``moment`` until :func:`unpin` (tests, demos).
+
+    It ticks on from there in real time unless ``frozen``.
+    """
     global _pinned
-    _pinned = _as_moment(moment)
+    _pinned = _Pin(_as_moment(moment), time.monotonic(), frozen)
 
 
 def unpin() -> None:
@@ -75,11 +95,11 @@ def unpin() -> None:
 
 
 @contextlib.contextmanager
-def pinned(moment: dt.datetime | dt.date | str) -> Iterator[None]:
-    """Within the block, the clock reads ``moment``."""
+def pinned(moment: dt.datetime | dt.date | str, *, frozen: bool = False) -> Iterator[None]:
+    """Within the block, the clock starts at ``moment``."""
     global _pinned
     before = _pinned
-    pin(moment)
+    pin(moment, frozen=frozen)
     try:
         yield
     finally:

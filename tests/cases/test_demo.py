@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from fieldsurvey import clock
 from fieldsurvey.canonical import canonical_json
-from fieldsurvey.cases.dashboard import dashboard
+from fieldsurvey.cases.dashboard import load_dashboard
 from fieldsurvey.cases.demo import DemoOrganization, VisitPlan, populate_demo, visit_answers
 from fieldsurvey.cases.loading import load_cases
 from fieldsurvey.domain.search import search_key
@@ -48,7 +49,7 @@ def test_every_status_union_form_and_special_case_is_there(db: Database,
     summary = populate_demo(db, shipped_form, TOWNSHIP, 120, seed=1, today=TODAY)
     with db.sessions() as s:
         rows = load_cases(s, shipped_form, TOWNSHIP)
-    board = dashboard(rows, TODAY)
+        board = load_dashboard(s, shipped_form, TOWNSHIP, TODAY)
     assert summary.organizations == len(rows) == 120
     assert all(board.by_status[status] > 0 for status in board.by_status)
     assert set(board.by_union_form) == {"own", "joint", "federation", "individual"}
@@ -94,7 +95,7 @@ def test_every_visit_passes_the_form_checks_on_its_day(db: Database,
 
 def test_visits_match_what_finalize_stores(db: Database, shipped_form: FormDefinition) -> None:
     """Every demo visit finalize accepts today is stored byte for byte as finalize does."""
-    today = dt.datetime.now().astimezone().date()
+    today = clock.today()
     populate_demo(db, shipped_form, TOWNSHIP, 150, seed=5, today=today)
     compared: Counter[str] = Counter()
     for demo in visits(db):

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from stats_fixture import CITY, COUNTY, MONTH, T1, T2, T_EMPTY, YEAR, add_other_county, build
 
+from fieldsurvey import clock
+from fieldsurvey.cases.month_end import FIGURES, Figures
+from fieldsurvey.cases.rates import rate_text
 from fieldsurvey.county.db import OfficeDatabase, open_office
 from fieldsurvey.county.stats import (
     COLUMNS,
-    FIGURES,
-    Figures,
     StatsError,
     counted_organizations,
     explain_cell,
-    floored_rate,
     monthly_table,
     table_json,
     table_rows,
@@ -37,26 +37,30 @@ def figures(**values: int) -> Figures:
     return Figures(**values)
 
 
-# Worked out by hand (see the comments in stats_fixture.py), November 2026.
-T1_SOCIAL = figures(registered=3, visited=3, operating=3, unions=2, union_own=1, union_joint=1,
+# Worked out by hand (see the comments in stats_fixture.py), November 2026, with the
+# rules of cases.month_end: every organization is on the register from the campaign's
+# start (2026-01-01, the shipped form) whatever day it reached the office; A4 is off it
+# (found gone); unvisited organizations count as operating; a union is new only when it
+# was set up in November (A8's unknown date is not).
+T1_SOCIAL = figures(registered=4, visited=3, operating=4, unions=2, union_own=1, union_joint=1,
                     new_unions=1, staff=60, members=23, committees_full=1, dues_full=1)
-T1_FOUNDATION = figures(registered=4, visited=3, operating=1, unions=1, union_federation=1,
-                        new_unions=1, staff=4, members=4, committees_full=1, dues_full=1)
-T1_UNKNOWN = figures(registered=1)
-T1_TOTAL = figures(registered=8, visited=6, operating=4, unions=3, union_own=1, union_joint=1,
-                   union_federation=1, new_unions=2, staff=64, members=27, committees_full=2,
+T1_FOUNDATION = figures(registered=3, visited=2, operating=2, unions=1, union_federation=1,
+                        staff=4, members=4, committees_full=1, dues_full=1)
+T1_UNKNOWN = figures(registered=1, operating=1)
+T1_TOTAL = figures(registered=8, visited=5, operating=7, unions=3, union_own=1, union_joint=1,
+                   union_federation=1, new_unions=1, staff=64, members=27, committees_full=2,
                    dues_full=2)
-T2_PNE = figures(registered=4, visited=3, operating=3, unions=2, union_own=1,
+T2_PNE = figures(registered=5, visited=3, operating=5, unions=2, union_own=1,
                  union_individual=1, new_unions=1, staff=61, members=46, committees_full=1,
                  dues_full=2)
-T2_SOCIAL = figures(registered=2, visited=2, operating=1, staff=7)
-T2_TOTAL = figures(registered=6, visited=5, operating=4, unions=2, union_own=1,
+T2_SOCIAL = figures(registered=2, visited=2, operating=2, staff=7)
+T2_TOTAL = figures(registered=7, visited=5, operating=7, unions=2, union_own=1,
                    union_individual=1, new_unions=1, staff=68, members=46, committees_full=1,
                    dues_full=2)
-SOCIAL = figures(registered=5, visited=5, operating=4, unions=2, union_own=1, union_joint=1,
+SOCIAL = figures(registered=6, visited=5, operating=6, unions=2, union_own=1, union_joint=1,
                  new_unions=1, staff=67, members=23, committees_full=1, dues_full=1)
-TOTAL = figures(registered=14, visited=11, operating=8, unions=5, union_own=2, union_joint=1,
-                union_federation=1, union_individual=1, new_unions=3, staff=132, members=73,
+TOTAL = figures(registered=15, visited=10, operating=14, unions=5, union_own=2, union_joint=1,
+                union_federation=1, union_individual=1, new_unions=2, staff=132, members=73,
                 committees_full=3, dues_full=4)
 
 
@@ -87,42 +91,49 @@ def test_cells_subtotals_and_totals_match_the_hand_count(office: OfficeDatabase)
 
 def test_rates_and_their_rounding(office: OfficeDatabase) -> None:
     table = monthly_table(office, YEAR, MONTH, COUNTY)
-    assert table.cell(T1, None).coverage == 3 / 4
+    assert table.cell(T1, None).coverage == 3 / 7
     assert table.cell(T1, None).membership == 27 / 64  # 42.1875%
-    assert floored_rate(27, 64) == 0.421
-    assert table.total.coverage == 5 / 8
-    assert floored_rate(73, 132) == 0.553  # 55.30%
-    assert floored_rate(2, 3) == 0.666  # down, not 0.667
-    assert table.cell(T1, "").coverage is None and table.cell(T1, "").membership is None
-    assert floored_rate(1, 0) is None
+    assert rate_text(27, 64) == "42.19%"
+    assert table.total.coverage == 5 / 14
+    assert rate_text(5, 14) == "35.71%"
+    assert rate_text(73, 132) == "55.30%"
+    assert rate_text(2, 3) == "66.67%"  # half up, two decimals
+    assert table.cell(T1, "").coverage == 0 and table.cell(T1, "").membership is None
+    assert table.cell(T_EMPTY, None).coverage is None
+    assert rate_text(1, 0) == "—"
 
 
 def test_the_previous_month_and_new_unions(office: OfficeDatabase) -> None:
     october = monthly_table(office, YEAR, 10, COUNTY)
-    # A1 and B1 had unions by 31 October, both new in October; B5 did not exist yet.
-    assert october.total.unions == 2 and october.total.new_unions == 2
-    assert october.total.registered == 13
-    assert october.total.operating == 3  # A1, B1 and A4 (still operating then)
-    assert october.total.visited == 3
+    # A1 and B1 had unions by 31 October; only B1's (set up on 15 October) is new then,
+    # A1's dates from 2025, before the campaign.
+    assert october.total.unions == 2 and october.total.new_unions == 1
+    # All 16 from the campaign's start (A4 was not gone yet, nor A5 found dormant).
+    assert october.total.registered == 16
+    assert october.total.operating == 16
+    assert october.total.visited == 3  # A1, A4 and B1
     assert [o.id for o in explain_cell(office, YEAR, MONTH, COUNTY, None, None,
-                                       "new_unions")] == ["A2", "A8", "B2"]
+                                       "new_unions")] == ["A2", "B2"]
 
 
 def test_the_special_cases(office: OfficeDatabase) -> None:
     orgs = {o.id: o for o in counted_organizations(office, YEAR, MONTH, COUNTY)}
-    # Not on the register by 30 November; duplicates are never rows of their own.
-    assert set(orgs) == {"A1", "A2", "A3", "A4", "A5", "A6", "A8", "A9",
-                         "B1", "B2", "B3", "B4", "B5", "B7"}
+    # A4 was found gone; duplicates are never rows of their own. A7 and B6 reached the
+    # office after November, but count from the campaign's start all the same.
+    assert set(orgs) == {"A1", "A2", "A3", "A5", "A6", "A7", "A8", "A9",
+                         "B1", "B2", "B3", "B4", "B5", "B6", "B7"}
     assert "unions" not in orgs["A3"].figures and "operating" in orgs["A3"].figures
     assert orgs["A1"].status == "union" and orgs["A1"].last_visit == dt.date(2026, 10, 10)
-    assert orgs["A4"].status == "gone" and "operating" not in orgs["A4"].figures
-    assert orgs["A5"].figures == {"registered", "visited"}
-    assert orgs["A6"].figures == {"registered"} and orgs["A6"].status == "unvisited"
+    assert orgs["A5"].figures == {"registered", "visited"}  # dormant
+    assert orgs["A6"].figures == {"registered", "operating", "staff"}
+    assert orgs["A6"].status == "unvisited" and orgs["A6"].staff is None
+    assert orgs["A7"].figures == {"registered", "operating", "staff"}
+    assert "new_unions" not in orgs["A8"].figures  # a union with no set-up date
     assert orgs["A8"].reg_type == "foundation" and orgs["A9"].reg_type == ""
     assert orgs["B1"].status == "union" and "new_unions" not in orgs["B1"].figures
     b2 = orgs["B2"]
     assert (b2.area, b2.reg_type, b2.staff, b2.members) == (T2, "private_non_enterprise", 40, 40)
-    assert orgs["B4"].status == "revisit"
+    assert orgs["B4"].status == "revisit" and "operating" in orgs["B4"].figures
     assert orgs["B7"].status == "no_union" and orgs["B7"].staff == 9
 
 
@@ -163,7 +174,7 @@ def test_the_city_office_counts_by_county(tmp_path: Path) -> None:
         assert table.cell("421221", None) == c1
         assert table.cell("421221", "social_group") == c1
         assert table.cell("421202", "social_group") == SOCIAL
-        assert table.total.unions == 6 and table.total.registered == 15
+        assert table.total.unions == 6 and table.total.registered == 16
         listed = explain_cell(db, YEAR, MONTH, CITY, "421221", None, "unions")
         assert [(o.id, o.township_code) for o in listed] == [("C1", "421221001")]
     finally:
@@ -184,12 +195,15 @@ def test_rows_json_and_bad_months(office: OfficeDatabase) -> None:
         ("grand_total", None, None)]
     assert [r.block_size for r in rows if r.block_start] == [4, 3, 1, 5]
     data = table_json(table)
-    assert data["as_of"] == "2026-11-30" and data["total"]["registered"] == 14
-    assert data["total"]["coverage"] == 0.625
+    assert data["as_of"] == "2026-11-30" and data["total"]["registered"] == 15
+    assert data["total"]["coverage"] == 5 / 14
     assert data["areas"][0]["by_type"]["social_group"] == {
-        **dataclasses.asdict(T1_SOCIAL), "coverage": 2 / 3, "membership": 23 / 60}
+        **dataclasses.asdict(T1_SOCIAL), "coverage": 2 / 4, "membership": 23 / 60,
+        "census": 3 / 4}
     assert data["areas"][2]["total"]["coverage"] is None
-    assert set(COLUMNS) == set(FIGURES) | {"coverage", "membership"}
+    assert data["bundles"] == {"count": 0, "latest_created_at": None}
+    assert data["generated_at"].startswith("2026-11-21")  # the suite's clock
+    assert set(COLUMNS) == set(FIGURES) | {"coverage", "membership", "census"}
     with pytest.raises(StatsError):
         monthly_table(office, YEAR, 13, COUNTY)
 
@@ -198,6 +212,7 @@ def test_the_same_figures_on_postgresql(office: OfficeDatabase, pg_db_url: str) 
     pg = open_office(pg_db_url)
     try:
         build(pg)
+        clock.pin("2026-12-01T09:00:00", frozen=True)  # both tables made "at once"
         assert table_json(monthly_table(pg, YEAR, MONTH, COUNTY)) == table_json(
             monthly_table(office, YEAR, MONTH, COUNTY))
     finally:

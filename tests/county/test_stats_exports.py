@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from stats_fixture import COUNTY, MONTH, YEAR, build
 
+from fieldsurvey.cases.rates import rate_text
 from fieldsurvey.commands.stats import stats_command
 from fieldsurvey.county.db import open_office
 from fieldsurvey.county.stats import MonthlyTable, monthly_table
@@ -24,11 +26,19 @@ from fieldsurvey.printing.county_table import write_county_table
 from fieldsurvey.progress import Cancelled
 
 FILLED_ON = dt.date(2026, 12, 3)
-LAST_COL = 17  # A, B and 15 figure columns (Q)
+LAST_COL = 18  # A, B and 16 figure columns (R)
 # Row 5 on: 温泉街道 (3 types + 小计), 横沟桥镇 (2 + 小计), 贺胜桥镇 (小计), 合计 (4 types + 总计).
 LAST_TABLE_ROW = 17
-T1_SUBTOTAL = [8, 6, 4, 3, 1, 1, 1, 0, 0.75, 2, 64, 27, 0.421, 2, 2]
-GRAND_TOTAL = [14, 11, 8, 5, 2, 1, 1, 1, 0.625, 3, 132, 73, 0.553, 3, 4]
+# In column order: registered, visited, census, operating, unions and their four forms,
+# coverage, new, staff, members, membership, all three committees, dues in full.
+T1_SUBTOTAL = [8, 5, F(5, 8), 7, 3, 1, 1, 1, 0, F(3, 7), 1, 64, 27, F(27, 64), 2, 2]
+GRAND_TOTAL = [15, 10, F(10, 15), 14, 5, 2, 1, 1, 1, F(5, 14), 2, 132, 73, F(73, 132), 3, 4]
+
+
+def cells(values: list[int | F]) -> list[Any]:
+    """The values as a spreadsheet holds them: rates as the exact ratio (to a double's
+    precision, which openpyxl writes with 16 significant digits)."""
+    return [pytest.approx(float(v), rel=1e-15) if isinstance(v, F) else v for v in values]
 
 
 @pytest.fixture(scope="module")
@@ -64,24 +74,26 @@ def test_the_workbook_reads_back_with_its_title_header_and_figures(workbook: Pat
     assert rows[1][0] == "填报单位：咸安区总工会"
     assert rows[1][6] == "统计截至：2026-11-30"
     assert rows[1][11].startswith("填报日期：2026-12-03")
-    assert rows[2][:6] == ["乡镇（街道）", "登记类型", "社会组织情况", "", "", "建会情况"]
-    assert rows[2][12] == "会员发展情况" and rows[2][15] == "规范化建设"
-    assert rows[3][2:11] == ["登记在册", "已走访", "正常运营", "已建会合计", "单独建", "联合建",
-                             "兜底建", "单体入会", "建会率"]
+    assert rows[2][:7] == ["乡镇（街道）", "登记类型", "社会组织情况", "", "", "", "建会情况"]
+    assert rows[2][13] == "会员发展情况" and rows[2][16] == "规范化建设"
+    assert rows[3][2:12] == ["登记在册", "已走访", "走访进度", "正常运营", "已建会合计", "单独建",
+                             "联合建", "兜底建", "单体入会", "建会率"]
     assert rows[4][:2] == ["温泉街道", "社会团体"]
-    assert rows[7][:2] == ["", "小计"] and rows[7][2:] == T1_SUBTOTAL
+    assert rows[7][:2] == ["", "小计"] and rows[7][2:] == cells(T1_SUBTOTAL)
     assert rows[11][:2] == ["贺胜桥镇", "小计"]
-    assert rows[11][10] == "—"  # no operating organization: no rate
+    assert rows[11][4] == rows[11][11] == "—"  # nothing registered or operating: no rate
     assert rows[12][:2] == ["合计", "社会团体"]
     assert rows[15][1] == "未知"
-    assert rows[16][:2] == ["", "总计"] and rows[16][2:] == GRAND_TOTAL
+    assert rows[16][:2] == ["", "总计"] and rows[16][2:] == cells(GRAND_TOTAL)
     assert rows[18][0].startswith("说明：")
+    # The footnote says how the table was made and from what.
+    assert "本表生成于 2026-11-21" in rows[18][0] and "依据已汇入的 0 个数据包" in rows[18][0]
 
 
 def test_the_workbook_is_laid_out_for_printing(workbook: Path) -> None:
     sheet = openpyxl.load_workbook(workbook).active
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert {"A1:Q1", "A3:A4", "B3:B4", "C3:E3", "F3:L3", "M3:O3", "P3:Q3",
+    assert {"A1:R1", "A3:A4", "B3:B4", "C3:F3", "G3:M3", "N3:P3", "Q3:R3",
             "A5:A8", "A9:A11", "A13:A17"} <= merged
     assert "A12:A12" not in merged  # a block of one row is not merged
     assert sheet.freeze_panes == "C5"
@@ -90,7 +102,8 @@ def test_the_workbook_is_laid_out_for_printing(workbook: Path) -> None:
     assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9)  # A4
     assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet["K8"].number_format == "0.0%" and sheet["K8"].value == 0.75
+    # The exact ratio, shown by the format as the screen shows it (42.86%).
+    assert sheet["L8"].number_format == "0.00%" and sheet["L8"].value == pytest.approx(3 / 7, rel=1e-15)
     assert sheet["C5"].font.name == "宋体" and sheet["A1"].font.bold
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["C"].width
     # Thin borders round every cell of the table (a merged range: round its outline).
@@ -135,8 +148,9 @@ def _pdf_lines(pdf: Path) -> list[str]:
     return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
 
 
-def _figures(values: list[float]) -> str:
-    return " ".join(f"{v * 100:.1f}%" if isinstance(v, float) else str(v) for v in values)
+def _figures(values: list[int | F]) -> str:
+    return " ".join(rate_text(v.numerator, v.denominator) if isinstance(v, F) else str(v)
+                    for v in values)
 
 
 def test_the_pdf_has_the_title_and_figures(table: MonthlyTable, tmp_path: Path) -> None:
@@ -150,9 +164,9 @@ def test_the_pdf_has_the_title_and_figures(table: MonthlyTable, tmp_path: Path) 
     assert f"总计 {_figures(GRAND_TOTAL)}" in lines
     # The area's name is centred on its block, beside none of its rows.
     assert "温泉街道" in lines and "合计" in lines
-    assert "社会团体 3 3 3 2 1 1 0 0 66.6% 1 60 23 38.3% 1 1" in lines
+    assert "社会团体 4 3 75.00% 4 2 1 1 0 0 50.00% 1 60 23 38.33% 1 1" in lines
     assert "已建会合计" in " ".join(lines)  # a header cell on one line
-    assert "贺胜桥镇 小计 0 0 0 0 0 0 0 0 — 0 0 0 — 0 0" in lines
+    assert "贺胜桥镇 小计 0 0 — 0 0 0 0 0 0 — 0 0 0 — 0 0" in lines
 
 
 def test_the_command_prints_the_table_and_writes_the_files(
@@ -163,7 +177,8 @@ def test_the_command_prints_the_table_and_writes_the_files(
     lines = [re.sub(r"\s+", " ", line).strip() for line in out.splitlines()]
     assert lines[0] == "社会组织建会专项行动实施进展情况统计表（2026年11月）"
     assert f"温泉街道 {_figures(T1_SUBTOTAL)}" in lines
-    assert "社会团体 5 5 4 2 1 1 0 0 50.0% 1 67 23 34.3% 1 1" in lines
+    assert "社会团体 6 5 83.33% 6 2 1 1 0 0 33.33% 1 67 23 34.33% 1 1" in lines
+    assert any(line.startswith("说明：1. 数据截至当月最后一天") for line in lines)
     assert f"合计 {_figures(GRAND_TOTAL)}" in lines
     assert f"已写出 {xlsx}" in lines and xlsx.is_file() and pdf.is_file()
 

@@ -119,14 +119,36 @@ def test_dates_may_not_be_in_the_future(form: FormDefinition, name: str) -> None
     assert (name, "error") in codes(s)
 
 
-def test_a_revisit_needs_a_next_visit_date_in_the_future(form: FormDefinition) -> None:
-    s = state(form, {"visit_date": "2026-11-20", "visit_kind": "follow_up",
+def test_a_union_cannot_be_set_up_after_the_visit(form: FormDefinition) -> None:
+    visit = with_valid_uscc({**own_union_visit(), "visit_date": "2017-08-15"})
+    assert ("union_setup_date", "error") in codes(state(
+        form, {**visit, "union_setup_date": "2017-08-16"}))
+    assert ("union_setup_date", "error") not in codes(state(
+        form, {**visit, "union_setup_date": "2017-08-15"}))
+
+
+def test_the_target_date_follows_the_visit_not_the_day_of_keying(
+        form: FormDefinition) -> None:
+    """A 2017 paper form keyed today keeps the deadline agreed at the door."""
+    visit = with_valid_uscc({**own_union_visit(), "visit_date": "2017-08-15",
+                             "union_status": "none", "no_union_reasons": ["few_staff"],
+                             "planned_form": "own"})
+    assert ("target_date", "error") not in codes(state(
+        form, {**visit, "target_date": "2017-12-31"}))
+    assert ("target_date", "error") in codes(state(
+        form, {**visit, "target_date": "2017-08-15"}))
+    # Keyed years later, it is a warning to confirm, never an error.
+    assert ("visit_date", "warning") in codes(state(form, visit))
+
+
+def test_a_revisit_needs_a_next_visit_date_after_the_visit(form: FormDefinition) -> None:
+    s = state(form, {"visit_date": "2026-10-02", "visit_kind": "follow_up",
                      "visit_result": "revisit", "org_name": "甲协会", "reg_type": "foundation",
                      "operating_status": "operating"})
+    assert ("next_visit_date", "error") in codes(s)  # required for a revisit
+    s.set(Ref("next_visit_date"), "2026-10-02")  # the visit's own day
     assert ("next_visit_date", "error") in codes(s)
-    s.set(Ref("next_visit_date"), "2026-11-21")  # today is not the future
-    assert ("next_visit_date", "error") in codes(s)
-    s.set(Ref("next_visit_date"), "2026-11-28")
+    s.set(Ref("next_visit_date"), "2026-10-16")  # after the visit, though before today
     assert errors(check(s)) == []
     # The interview sections are skipped for a revisit.
     assert not s.relevant(Ref("staff_total")) and not s.relevant(Ref("union_status"))

@@ -9,25 +9,26 @@ from pathlib import Path
 import pytest
 from pdf_helpers import fonts, page_texts, run, squeeze
 
-from fieldsurvey.cases.dashboard import dashboard
+from fieldsurvey.cases.dashboard import load_dashboard
 from fieldsurvey.cases.demo import populate_demo
-from fieldsurvey.cases.loading import load_cases
+from fieldsurvey.cases.rates import rate_text
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.identity.enrollment import fingerprint_lines
 from fieldsurvey.identity.records import PublicIdentity
 from fieldsurvey.printing import fonts as font_search
 from fieldsurvey.printing.enrollment_page import write_enrollment_page
-from fieldsurvey.printing.stats_table import rate_text, write_township_table
+from fieldsurvey.printing.stats_table import write_township_table
 from fieldsurvey.store import Database
 
 TODAY = dt.date(2026, 11, 21)
 TOWNSHIP = "421202001"
 
 
-def test_rates_round_down_to_a_tenth_of_a_percent() -> None:
-    assert rate_text(8496, 10000) == "84.9%"
-    assert rate_text(1, 3) == "33.3%"
-    assert rate_text(2, 2) == "100.0%"
+def test_rates_have_two_decimals_rounded_half_up() -> None:
+    assert rate_text(8496, 10000) == "84.96%"
+    assert rate_text(1, 3) == "33.33%"
+    assert rate_text(2, 3) == "66.67%"
+    assert rate_text(2, 2) == "100.00%"
     assert rate_text(0, 0) == "—"
 
 
@@ -35,7 +36,7 @@ def test_the_statistics_table_is_landscape_and_shows_the_dashboards_figures(
         db: Database, shipped_form: FormDefinition, tmp_path: Path) -> None:
     populate_demo(db, shipped_form, TOWNSHIP, 120, seed=5, today=TODAY)
     with db.transaction() as session:
-        figures = dashboard(load_cases(session, shipped_form, TOWNSHIP), TODAY)
+        figures = load_dashboard(session, shipped_form, TOWNSHIP, TODAY)
     out = tmp_path / "stats.pdf"
     assert write_township_table(db, shipped_form, out, township_code=TOWNSHIP, township="温泉街道",
                                 today=TODAY) == 1

@@ -43,8 +43,7 @@ def ctx() -> Iterator[AppContext]:
                              reg_type="foundation" if "基金会" in name else "social_group")
         add_organization(session, name="外乡茶叶协会", township_code="330106002")
     yield AppContext(lang="zh", paths=data_paths(), db=db,
-                     form=load_form(forms_dir() / "so_union_visit.xlsx"), profile=PROFILE,
-                     today=lambda: dt.date(2026, 11, 21))
+                     form=load_form(forms_dir() / "so_union_visit.xlsx"), profile=PROFILE)
     db.close()
 
 

@@ -6,28 +6,29 @@ import dataclasses
 import datetime as dt
 import random
 from collections.abc import Iterator
+from fractions import Fraction
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from fieldsurvey.cases.dashboard import dashboard
+from fieldsurvey import clock
+from fieldsurvey.cases.dashboard import load_dashboard
 from fieldsurvey.cases.demo import VisitPlan, make_organization, populate_demo, visit_answers
-from fieldsurvey.cases.loading import load_cases
+from fieldsurvey.cases.rates import rate_text, target_reached, target_text
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
 from fieldsurvey.store import open_store
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.profile import OfficerProfile
 from fieldsurvey.store.visits import create_visit, finalize
-from fieldsurvey.ui.charts import StackedBars, percent_text, target_text
+from fieldsurvey.ui.charts import StackedBars
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.dashboard import DashboardPage
 
 pytestmark = pytest.mark.gui
 
 TOWNSHIP = "421202001"
-# Visits go through finalize, which checks dates against the real clock.
-TODAY = dt.datetime.now().astimezone().date()
+TODAY = dt.date(2026, 11, 21)  # the suite's pinned clock
 PROFILE = OfficerProfile(name="王芳", phone="13800138000", township_code=TOWNSHIP,
                          township_name="温泉街道", county_code="421202", county_name="咸安区")
 
@@ -37,8 +38,7 @@ PROFILE = OfficerProfile(name="王芳", phone="13800138000", township_code=TOWNS
 def ctx(shipped_form: FormDefinition) -> Iterator[AppContext]:
     paths = data_paths()
     db = open_store(paths)
-    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form, profile=PROFILE,
-                     today=lambda: TODAY)
+    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form, profile=PROFILE)
     db.close()
 
 
@@ -90,17 +90,21 @@ def values(page: DashboardPage) -> dict[str, str]:
 def test_the_tiles_show_the_townships_figures(qtbot: QtBot, township: AppContext) -> None:
     page = DashboardPage(township)
     qtbot.addWidget(page)
+    # As of November's end: 7 on the register (the deregistered foundation is off it),
+    # 5 visited; 6 operating (the dormant one is not; the two unvisited ones and the
+    # revisit count as operating); 2 unions, one set up this month.
     assert values(page) == {
-        "organizations": "8", "visited": "6", "unions": "3",
-        "coverage": "66.6%",  # 2 unions among 3 operating organizations, rounded down
-        "membership": "41.6%",  # 25 members of 60 staff in operating organizations
+        "organizations": "7", "visited": "5", "unions": "2",
+        "coverage": "33.33%",  # 2 unions among 6 operating organizations
+        "membership": "41.67%",  # 25 members of 60 staff in operating organizations
         "new_unions": "1", "overdue": "0",
     }
     notes = {name: tile.note_label.text() for name, tile in page.tiles.items()}
-    assert notes["coverage"] == "目标 85%，还差 1 家"
-    assert notes["unions"] == "单独建 1 · 联合建 1 · 兜底建 1"
+    assert notes["organizations"] == "正常运营 6 家；另有 1 家已注销或查无"
+    assert notes["coverage"] == "目标 85%，还差 4 家"
+    assert notes["unions"] == "单独建 1 · 联合建 1"
     assert notes["membership"] == "会员 25 人 / 职工 60 人"
-    assert notes["visited"] == "占 75.0%，未走访 2 家"
+    assert notes["visited"] == "走访进度 71.43%，未走访 2 家"
     assert page.title_label.text() == "温泉街道 工作看板"
 
 
@@ -123,8 +127,8 @@ def test_the_table_counts_types_by_status_with_totals(qtbot: QtBot,
 def test_the_charts_get_the_same_numbers(qtbot: QtBot, township: AppContext) -> None:
     page = DashboardPage(township)
     qtbot.addWidget(page)
-    assert page.gauge.rate == pytest.approx(2 / 3)
-    assert (page.gauge.value_text, page.gauge.target_label) == ("66.6%", "目标 85%")
+    assert page.gauge.rate == pytest.approx(2 / 6)
+    assert (page.gauge.value_text, page.gauge.target_label) == ("33.33%", "目标 85%")
     assert [name for name, _ in page.bars.series] == ["未走访", "已建会", "未建会", "需回访",
                                                       "已注销或查无"]
     assert page.bars.rows[0] == ("社会团体", [0, 2, 0, 0, 0])
@@ -138,7 +142,7 @@ def test_overdue_revisits_show_once_their_date_has_passed(qtbot: QtBot,
                                                           township: AppContext) -> None:
     page = DashboardPage(township)
     qtbot.addWidget(page)
-    township.today = lambda: TODAY + dt.timedelta(days=8)  # both agreed dates have passed
+    clock.pin(TODAY + dt.timedelta(days=8))  # both agreed dates have passed
     page.refresh_button.click()
     assert page.tiles["overdue"].value_label.text() == "2"
     assert "#c62828" in page.tiles["overdue"].value_label.styleSheet()
@@ -151,7 +155,7 @@ def test_reload_picks_up_new_organizations(qtbot: QtBot, township: AppContext) -
     with qtbot.waitSignal(page.reloaded) as reloaded:
         page.refresh_button.click()
     assert reloaded.args[0].total == 9
-    assert page.tiles["organizations"].value_label.text() == "9"
+    assert page.tiles["organizations"].value_label.text() == "8"  # the gone one is off it
     assert page.table_rows()["律师事务所"] == ["1", "0", "0", "0", "0", "1"]
 
 
@@ -161,14 +165,14 @@ def test_an_empty_register_shows_dashes_not_zero_rates(qtbot: QtBot, ctx: AppCon
     assert values(page)["coverage"] == "—" and values(page)["membership"] == "—"
     assert page.gauge.rate is None and page.gauge.value_text == "—"
     assert page.table_rows() == {"合计": ["0", "0", "0", "0", "0", "0"]}
-    assert page.gauge_note.text() == "还没有走访到正常运营的单位，暂无建会率。"
+    assert page.gauge_note.text() == "登记在册的单位都已确认停止活动，暂无建会率。"
 
 
 def test_the_dashboard_speaks_english(qtbot: QtBot, township: AppContext) -> None:
     page = DashboardPage(dataclasses.replace(township, lang="en"))
     qtbot.addWidget(page)
     assert page.tiles["coverage"].title_label.text() == "Coverage rate"
-    assert page.tiles["coverage"].note_label.text() == "Target 85%: 1 more needed"
+    assert page.tiles["coverage"].note_label.text() == "Target 85%: 4 more needed"
     assert "Social group" in page.table_rows()
     assert page.table.horizontalHeaderItem(1).text() == "Not visited"
 
@@ -178,25 +182,36 @@ def test_a_demo_register_matches_the_core_figures(qtbot: QtBot, ctx: AppContext)
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     with ctx.db.sessions() as s:
-        board = dashboard(load_cases(s, ctx.form, TOWNSHIP), TODAY)
+        board = load_dashboard(s, ctx.form, TOWNSHIP, TODAY)
     assert page.board == board
-    assert values(page)["coverage"] == percent_text(board.with_union, board.operating)
+    assert values(page)["coverage"] == rate_text(board.with_union, board.operating)
     assert values(page)["overdue"] == str(board.overdue)
     assert page.table_rows()["合计"][-1] == "300"
     assert sum(sum(counts) for _, counts in page.bars.rows) == 300
 
 
 @pytest.mark.parametrize(("numerator", "denominator", "text"), [
-    (2, 3, "66.6%"), (1, 0, "—"), (0, 5, "0.0%"), (5, 5, "100.0%"),
-    (2122, 2123, "99.9%"),  # one short of all is not shown as 100%
-    (8496, 10000, "84.9%"),  # nor is 84.96% shown as the 85% target reached
+    (2, 3, "66.67%"), (1, 0, "—"), (0, 5, "0.00%"), (5, 5, "100.00%"),
+    (37, 457, "8.10%"), (1, 30, "3.33%"),  # as the published tables print them
+    (1, 8, "12.50%"), (1, 20000, "0.01%"),  # 0.005% is rounded half up
+    (2122, 2123, "99.95%"),  # half up: 99.9529
 ])
-def test_rates_are_rounded_down_to_a_tenth(numerator: int, denominator: int, text: str) -> None:
-    assert percent_text(numerator, denominator) == text
+def test_rates_have_two_decimals_rounded_half_up(numerator: int, denominator: int,
+                                                  text: str) -> None:
+    assert rate_text(numerator, denominator) == text
+
+
+def test_the_target_is_judged_on_the_exact_ratio_not_the_rounded_text() -> None:
+    board_ratio = (16999, 20000)  # 84.995% shows as 85.00% but is short of 85%
+    assert rate_text(*board_ratio) == "85.00%"
+    assert target_reached(*board_ratio, visited=10, registered=10) is False
+    assert target_reached(17, 20, visited=10, registered=10) is True
+    assert target_reached(17, 20, visited=8, registered=10) is None  # census under 90%
 
 
 def test_targets_are_whole_percentages_unless_set_finer() -> None:
-    assert (target_text(0.85), target_text(0.8), target_text(0.855)) == ("85%", "80%", "85.5%")
+    assert (target_text(Fraction(85, 100)), target_text(Fraction(8, 10)),
+            target_text(Fraction(855, 1000))) == ("85%", "80%", "85.5%")
 
 
 def test_stacked_bars_want_one_value_per_series(qtbot: QtBot) -> None:

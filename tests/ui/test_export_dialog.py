@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
+from fieldsurvey import clock
 from fieldsurvey.bundles import trust_list, verify_bundle
 from fieldsurvey.bundles.monthly import LAST_EXPORT_KEY, last_export_at, peek_next_sequence
 from fieldsurvey.cases.demo import populate_demo
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.gui
 
 TOWNSHIP = "421202001"
 PASSPHRASE = "wenquan-2026"  # noqa: S105 - a test passphrase
-TODAY = dt.datetime.now().astimezone().date()
+TODAY = dt.date(2026, 11, 21)  # the suite's pinned clock
 
 
 
@@ -39,7 +39,7 @@ def ctx(shipped_form: FormDefinition) -> Iterator[AppContext]:
     paths = data_paths()
     db = open_store(paths)
     populate_demo(db, shipped_form, TOWNSHIP, 150, seed=3, today=TODAY)
-    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form, today=lambda: TODAY)
+    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form)
     db.close()
 
 
@@ -169,7 +169,8 @@ def test_an_empty_passphrase_asks_for_one(qtbot: QtBot, officer: AppContext, out
 def test_the_month_defaults_to_the_month_being_reported(
         qtbot: QtBot, officer: AppContext, today: dt.date, month: tuple[int, int],
         file_month: str) -> None:
-    dialog = open_dialog(qtbot, dataclasses.replace(officer, today=lambda: today))
+    clock.pin(today)
+    dialog = open_dialog(qtbot, officer)
     assert dialog.selected_month() == month
     assert dialog.month_combo.currentText() == f"{month[0]}年{month[1]}月"
     assert dialog.file_name_label.text() == f"{TOWNSHIP}-{file_month}-0001.xlsx"
@@ -222,7 +223,7 @@ def test_the_reminder_follows_the_last_export(qtbot: QtBot, ctx: AppContext) -> 
     qtbot.addWidget(bar)
     assert not bar.isHidden()  # never exported, and there are finalized visits
     assert bar.text_label.text().startswith("还没有导出过数据包。已有 ")
-    now = dt.datetime.now().astimezone()
+    now = clock.local_now()
     set_last_export(ctx, now - dt.timedelta(days=3))
     bar.refresh()
     assert bar.isHidden()

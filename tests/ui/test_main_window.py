@@ -39,8 +39,7 @@ def db() -> Iterator[Database]:
 
 def make_window(qtbot: QtBot, db: Database, lang: str = "zh") -> MainWindow:
     ctx = AppContext(lang=lang, paths=data_paths(), db=db,
-                     form=load_form(forms_dir() / "so_union_visit.xlsx"), profile=PROFILE,
-                     today=lambda: dt.date(2026, 11, 21))
+                     form=load_form(forms_dir() / "so_union_visit.xlsx"), profile=PROFILE)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     return window

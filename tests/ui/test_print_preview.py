@@ -33,7 +33,7 @@ TODAY = dt.date(2026, 11, 21)
 def ctx(shipped_form: FormDefinition) -> Iterator[AppContext]:
     paths = data_paths()
     db = open_store(paths)
-    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form, today=lambda: TODAY)
+    yield AppContext(lang="zh", paths=paths, db=db, form=shipped_form)
     db.close()
 
 

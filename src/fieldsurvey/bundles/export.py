@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from fieldsurvey import clock
 from fieldsurvey.atomic import write_atomically
 from fieldsurvey.bundles.common import FORMAT
 from fieldsurvey.bundles.layout import build_layout
@@ -92,7 +93,7 @@ def export_records(source: RecordSource, form: FormDefinition, signer: Signer, o
     Raises :class:`BundleError` when a record cannot be stored exactly.
     """
     progress = progress or NullProgress()
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(dt.UTC)
@@ -124,7 +125,11 @@ def export_records(source: RecordSource, form: FormDefinition, signer: Signer, o
         book.write_cover([
             (_words("officer"), public.name),
             (_words("unit"), f"{public.unit_name}（{public.unit_code}）"),
+            (_words("month"), f"{period_start.year}-{period_start.month:02d}"),
             (_words("period"), period),
+            # A bundle carries every visit keyed until it was made, whatever its date: a
+            # paper form of last month keyed today is in this month's file.
+            (_words("data_until"), now.astimezone().strftime("%Y-%m-%d %H:%M %z")),
             (_words("sequence"), sequence),
             (_words("created_at"), utc_text(now)),
             (_words("form"), f"{form.title_in('zh')}（{form.form_id} {form.version}）"),

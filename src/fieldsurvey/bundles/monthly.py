@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldsurvey import clock
 from fieldsurvey.bundles.export import ExportSummary, export_bundle
 from fieldsurvey.bundles.trust import Signer
 from fieldsurvey.forms.model import FormDefinition
@@ -110,7 +111,7 @@ def export_month(db: Database, form: FormDefinition, signer: Signer, folder: Pat
     ``OSError``) or is cancelled (:class:`Cancelled`); then ``last_export_at`` is left
     as it was and no file is left behind. The sequence is in ``summary.manifest``.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     with db.transaction() as session:  # committed before the export starts (module doc)

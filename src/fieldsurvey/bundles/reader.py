@@ -21,14 +21,8 @@ from fieldsurvey.bundles.common import MANIFEST_PART, OWN_PARTS, BundleError
 from fieldsurvey.bundles.layout import LIST_TYPES, BundleLayout, SheetLayout
 from fieldsurvey.bundles.manifest import parse_manifest
 from fieldsurvey.bundles.records import BundleContents, OrganizationRecord, VisitRecord
-from fieldsurvey.bundles.safety import (
-    MAX_TOTAL_BYTES,
-    UnsafeBundle,
-    open_zip,
-    read_member,
-    scan,
-)
-from fieldsurvey.bundles.verify import MAX_MANIFEST_BYTES
+from fieldsurvey.bundles.verify import MAX_MANIFEST_BYTES, refusal
+from fieldsurvey.filegate import BUNDLE, Refused, open_zip, read_bounded, read_member, scan
 from fieldsurvey.messages import Message
 
 Row = Sequence[Any]
@@ -41,21 +35,21 @@ def _refuse(detail: str) -> BundleError:
 def read_bundle(path: Path) -> BundleContents:
     """The visits, tombstones and organizations of a bundle; :class:`BundleError` if not."""
     try:
-        if path.stat().st_size > MAX_TOTAL_BYTES:
-            raise BundleError(Message("bundle.zip_bomb"))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _refuse(str(exc)) from exc
+        data = read_bounded(path, BUNDLE.file_bytes)
+    except Refused as exc:
+        if exc.reason == "too_large":
+            raise BundleError(Message("bundle.zip_bomb")) from exc
+        raise _refuse(exc.found or exc.reason) from exc
     try:
-        with open_zip(data) as zf:
-            found = scan(zf)
+        with open_zip(data, BUNDLE) as zf:
+            found = scan(zf, BUNDLE)
             if found.active:
-                raise _refuse("; ".join(found.active))
+                raise _refuse("; ".join(str(a) for a in found.active))
             if MANIFEST_PART not in found.hashes:
                 raise _refuse(f"{MANIFEST_PART} missing")
             manifest = parse_manifest(read_member(zf, MANIFEST_PART, MAX_MANIFEST_BYTES))
-    except UnsafeBundle as exc:
-        raise BundleError(exc.message) from exc
+    except Refused as exc:
+        raise BundleError(refusal(exc)[1]) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise _refuse(f"{MANIFEST_PART}: {exc}") from exc
     parts = {k: v for k, v in found.hashes.items() if k not in OWN_PARTS}

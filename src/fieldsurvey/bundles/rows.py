@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fieldsurvey.bundles.cells import CellWriter, Unfit
 from fieldsurvey.bundles.common import BundleError
 from fieldsurvey.bundles.layout import LIST_TYPES, SheetLayout
 from fieldsurvey.canonical import canonical_json
+from fieldsurvey.cellwriter import CellWriter, Unfit
 from fieldsurvey.messages import Message
 
 LABEL_SEPARATOR = "；"

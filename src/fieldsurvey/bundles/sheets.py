@@ -16,12 +16,12 @@ from openpyxl.cell.cell import Cell  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from fieldsurvey.bundles.cells import CellWriter
 from fieldsurvey.bundles.common import SHEET_CODES, SHEET_COVER
 from fieldsurvey.bundles.layout import REGISTER_FIELDS, BundleLayout, SheetLayout, headers
 from fieldsurvey.bundles.records import OrganizationRecord, VisitRecord
 from fieldsurvey.bundles.rows import RowEncoder
 from fieldsurvey.bundles.rows import text_or_refuse as _text
+from fieldsurvey.cellwriter import CellWriter
 from fieldsurvey.forms.model import FormDefinition, pick_label
 from fieldsurvey.messages import render
 

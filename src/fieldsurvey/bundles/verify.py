@@ -29,15 +29,8 @@ from fieldsurvey.bundles.common import (
 )
 from fieldsurvey.bundles.manifest import created_at, parse_manifest
 from fieldsurvey.bundles.rowhash import describe_row_changes, hash_rows
-from fieldsurvey.bundles.safety import (
-    CHUNK,
-    UnsafeBundle,
-    open_zip,
-    parse_xml,
-    read_member,
-    scan,
-)
 from fieldsurvey.bundles.trust import TrustedKey
+from fieldsurvey.filegate import BUNDLE, CHUNK, Refused, open_zip, parse_xml, read_member, scan
 from fieldsurvey.identity.keys import verify_signature
 from fieldsurvey.messages import Message
 
@@ -62,13 +55,30 @@ class Verdict:
         return self.kind == "valid"
 
 
+# What the file gate's reasons mean for a bundle's verdict.
+_REFUSALS: dict[str, tuple[VerdictKind, str]] = {
+    "encrypted": ("not_a_bundle", "bundle.encrypted"),
+    "not_a_workbook": ("not_a_bundle", "bundle.not_a_bundle"),
+    "bomb": ("corrupt", "bundle.zip_bomb"),
+    "too_many_parts": ("corrupt", "bundle.zip_bomb"),
+    "sheet_too_large": ("corrupt", "bundle.zip_bomb"),
+}
+
+
+def refusal(exc: Refused) -> tuple[VerdictKind, Message]:
+    """The verdict kind and message for a file the gate refused."""
+    kind, code = _REFUSALS.get(exc.reason, ("corrupt", "bundle.corrupt"))
+    return kind, Message(code)
+
+
 def verify_bundle(source: Path | bytes, trust: Mapping[str, TrustedKey]) -> Verdict:
     """The verdict on the file at ``source`` (or its bytes); never raises for a bad file."""
     try:
-        with open_zip(source) as zf:
+        with open_zip(source, BUNDLE) as zf:
             return _verify(zf, trust)
-    except UnsafeBundle as exc:
-        return Verdict(exc.kind, exc.message, exc.details)
+    except Refused as exc:
+        kind, message = refusal(exc)
+        return Verdict(kind, message, exc.details)
 
 
 def _tampered(details: list[str], manifest: dict[str, Any] | None = None) -> Verdict:
@@ -77,12 +87,13 @@ def _tampered(details: list[str], manifest: dict[str, Any] | None = None) -> Ver
 
 
 def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey]) -> Verdict:
-    found = scan(zf)
+    found = scan(zf, BUNDLE)
     names = set(found.hashes)
     if found.active:
         # Never ours: refuse to look further. With a manifest it was added afterwards.
         kind: VerdictKind = "tampered" if names & OWN_PARTS else "not_a_bundle"
-        return Verdict(kind, Message("bundle.verdict.active_content"), found.active)
+        return Verdict(kind, Message("bundle.verdict.active_content"),
+                       [str(a) for a in found.active])
     if not names & OWN_PARTS:
         return _without_manifest(zf)
     if not names >= OWN_PARTS:
@@ -169,7 +180,7 @@ def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
         workbook = parse_xml(read_member(zf, "xl/workbook.xml", 16 * 2**20))
         rels = parse_xml(read_member(zf, "xl/_rels/workbook.xml.rels", 16 * 2**20))
-    except (KeyError, UnsafeBundle):
+    except (KeyError, Refused):
         return {}
     targets = {}
     for rel in rels.iter():

@@ -1,29 +1,41 @@
-"""The township dashboard's figures, computed from the case rows.
+"""The township dashboard's figures.
 
-Definitions (DOMAIN.md, "Numbers the county reports"):
-- operating: the latest completed visit found the organization operating;
-- with a union: status ``union`` (see ``cases.status.COVERED_UNION_STATUSES``)
-  among operating organizations;
-- coverage rate 建会率 = with a union / operating;
-- membership rate 入会率 = union members / staff, both summed over operating
-  organizations. Staff of organizations without a union stay in the
-  denominator: the campaign's aim is every worker, and leaving them out would
-  make a township with few unions look fully enrolled;
-- new unions this month: the union's set-up date falls in the current month.
+Two kinds of figure, from two sources:
+
+- *where each case stands today* (counts by status and type, union forms, overdue
+  revisits) from the case rows, as the case list shows them;
+- *the campaign's figures* (registered, visited, operating, unions, 建会率, 入会率,
+  new unions this month) as of the end of the current month, counted by
+  :func:`fieldsurvey.cases.month_end.fold_month` exactly as the county's table
+  counts the same township from the officer's bundle.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from fieldsurvey.cases.loading import CaseRow
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from fieldsurvey.cases import rates
+from fieldsurvey.cases.loading import CaseRow, load_cases
+from fieldsurvey.cases.month_end import (
+    VISIT_FACT_COLUMNS,
+    Figures,
+    OrganizationFacts,
+    fold_month,
+    total_figures,
+)
 from fieldsurvey.cases.status import STATUSES, Status
-
-#: The campaign's coverage target (Xianning: about 85%).
-COVERAGE_TARGET = 0.85
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.forms.stats import FactError, extract_facts
+from fieldsurvey.store.models import Organization, Visit, VisitRevision
 
 
 @dataclass(frozen=True)
@@ -33,51 +45,118 @@ class Dashboard:
     by_type: dict[str, dict[Status, int]]  # reg_type code ("" unknown) -> status -> count
     by_union_form: dict[str, int]
     overdue: int
-    operating: int
-    with_union: int
-    staff: int
-    members: int
-    new_unions_this_month: int
-    target: float = COVERAGE_TARGET
+    month: Figures  # the campaign's figures as of the current month's end
+    target: Fraction = rates.COVERAGE_TARGET
+
+    @property
+    def operating(self) -> int:
+        return self.month.operating
+
+    @property
+    def with_union(self) -> int:
+        return self.month.unions
+
+    @property
+    def staff(self) -> int:
+        return self.month.staff
+
+    @property
+    def members(self) -> int:
+        return self.month.members
+
+    @property
+    def new_unions_this_month(self) -> int:
+        return self.month.new_unions
 
     @property
     def coverage(self) -> float | None:
-        """建会率, or ``None`` while no organization is known to operate."""
-        return self.with_union / self.operating if self.operating else None
+        """建会率, or ``None`` while nothing operates."""
+        return self.month.coverage
 
     @property
     def membership(self) -> float | None:
         """入会率, or ``None`` while no staff have been counted."""
-        return self.members / self.staff if self.staff else None
+        return self.month.membership
 
     @property
     def unions_to_target(self) -> int:
-        """How many more unions reach the target at today's operating count."""
-        needed = -(-round(self.target * 10000) * self.operating // 10000)  # ceil, exact
-        return max(0, needed - self.with_union)
+        """How many more unions reach the target at this month's operating count."""
+        return rates.unions_to_target(self.with_union, self.operating, self.target)
+
+    @property
+    def target_reached(self) -> bool | None:
+        """Judged on the exact ratio once the census allows it; ``None`` before then."""
+        return rates.target_reached(self.with_union, self.operating, self.month.visited,
+                                    self.month.registered, self.target)
 
 
-def dashboard(rows: Sequence[CaseRow], today: dt.date) -> Dashboard:
+def dashboard(rows: Sequence[CaseRow], month: Figures, today: dt.date) -> Dashboard:
+    """Today's standing of each case (``rows``) beside the month's campaign figures."""
     by_status: Counter[Status] = Counter()
     by_type: dict[str, Counter[Status]] = {}
     forms: Counter[str] = Counter()
-    overdue = operating = with_union = staff = members = new = 0
+    overdue = 0
     for row in rows:
         by_status[row.status] += 1
         by_type.setdefault(row.reg_type, Counter())[row.status] += 1
         overdue += row.overdue(today)
         if row.status == "union":
             forms[row.union_status] += 1
-            setup = row.union_setup
-            new += setup is not None and (setup.year, setup.month) == (today.year, today.month)
-        if row.operating_status == "operating" and row.status != "gone":
-            operating += 1
-            with_union += row.status == "union"
-            staff += row.staff or 0
-            members += (row.members or 0) if row.status == "union" else 0
     return Dashboard(
         total=len(rows), by_status={s: by_status[s] for s in STATUSES},
         by_type={t: {s: c[s] for s in STATUSES} for t, c in sorted(by_type.items())},
-        by_union_form=dict(forms), overdue=overdue, operating=operating,
-        with_union=with_union, staff=staff, members=members, new_unions_this_month=new,
+        by_union_form=dict(forms), overdue=overdue, month=month,
     )
+
+
+def load_dashboard(session: Session, form: FormDefinition, township: str | None,
+                   today: dt.date) -> Dashboard:
+    """The dashboard of ``township`` (every township when ``None``) as of ``today``."""
+    rows = load_cases(session, form, township)
+    return dashboard(rows, month_figures(session, form, township, today.year, today.month),
+                     today)
+
+
+def month_figures(session: Session, form: FormDefinition, township: str | None,
+                  year: int, month: int) -> Figures:
+    """The campaign's figures of the officer's store as of the month's end."""
+    orgs = select(Organization.id, Organization.name, Organization.uscc,
+                  Organization.reg_type, Organization.township_code)
+    if township is not None:
+        orgs = orgs.where(Organization.township_code == township)
+    facts = [OrganizationFacts(i, n, u or "", r or "", t, None)
+             for i, n, u, r, t in session.execute(orgs)]
+    visits = sorted(_visit_facts(session, form), key=lambda v: (v[1], v[-1], v[-2]))
+    counted = fold_month(facts, (v[:-2] for v in visits), year, month,
+                         campaign_start=form.campaign_start)
+    return total_figures(counted)
+
+
+def _visit_facts(session: Session, form: FormDefinition) -> Iterator[tuple[Any, ...]]:
+    """Every visit as the county receives it: finalized ones with their stored facts,
+    a reopened one with the facts of its last finalized revision; each row ends with
+    its id and last update (for ordering) after the :data:`VISIT_FACT_COLUMNS`."""
+    columns = [getattr(Visit, name) for name in VISIT_FACT_COLUMNS]
+    final = (select(*columns, Visit.id, Visit.updated_at)
+             .where(Visit.status == "final", Visit.deleted_at.is_(None),
+                    Visit.visit_date.is_not(None)))
+    for row in session.execute(final):
+        yield tuple(row)
+    latest = (select(VisitRevision.visit_id, func.max(VisitRevision.revision).label("rev"))
+              .group_by(VisitRevision.visit_id).subquery())
+    frozen = aliased(VisitRevision)
+    reopened = (select(Visit.id, Visit.organization_id, frozen.answers_json,
+                       frozen.finalized_at)
+                .join(latest, latest.c.visit_id == Visit.id)
+                .join(frozen, and_(frozen.visit_id == Visit.id,
+                                   frozen.revision == latest.c.rev))
+                .where(Visit.status == "draft", Visit.deleted_at.is_(None)))
+    for visit_id, org_id, answers, finalized_at in session.execute(reopened):
+        try:
+            fact = extract_facts(form, json.loads(answers))
+        except FactError:
+            continue  # an answer that fits no longer: the county refuses it too
+        if fact.visit_date is None:
+            continue
+        yield (org_id, *(getattr(fact, name) for name in VISIT_FACT_COLUMNS[1:]),
+               visit_id, finalized_at)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldsurvey import __version__
+from fieldsurvey import __version__, clock
 from fieldsurvey.messages import Message, render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.resources import forms_dir, is_frozen, shipped_root
@@ -278,7 +278,7 @@ def selfcheck(lang: str, data_dir: str | None, *, keep: bool = False,
     except FileNotFoundError as exc:
         # The form step reports it as a failure; this line only says where we looked.
         _say(render("selfcheck.shipped", lang, folder=str(exc)))
-    check = _Check(DataPaths(folder).ensure(), lang, dt.datetime.now().astimezone().date())
+    check = _Check(DataPaths(folder).ensure(), lang, clock.today())
     steps: list[tuple[str, tuple[str, ...], Callable[[], Message]]] = [
         (name, needs, getattr(check, f"step_{name}")) for name, needs in STEPS]
     if qt_probe is not None:

@@ -13,14 +13,13 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from fieldsurvey.cases.month_end import RATES, Figures, month_end
 from fieldsurvey.county.stats import (
     COLUMNS,
-    RATES,
-    Figures,
     MonthlyTable,
     StatsError,
     area_header,
-    month_end,
+    footnotes,
     monthly_table,
     table_json,
     title,
@@ -57,7 +56,7 @@ def _pad(text: str, width: int, *, right: bool) -> str:
 
 def _figure_text(figures: Figures, key: str) -> str:
     if key in RATES:
-        from fieldsurvey.printing.stats_table import rate_text
+        from fieldsurvey.cases.rates import rate_text
 
         return rate_text(*figures.rate_parts(key))
     return str(figures.value(key))
@@ -90,6 +89,8 @@ def table_text(table: MonthlyTable, lang: str) -> str:
         "",
         render("cli_stats.by_type", lang),
         *_grid(render("office_stats.col.type", lang), [*by_type, (total, table.total)], lang),
+        "",
+        footnotes(table, lang),
     ]
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
+from fieldsurvey import clock
 from fieldsurvey.county.models import (
     Conflict,
     ConflictVersion,
@@ -343,7 +344,7 @@ def resolve_conflict(session: Session, conflict_id: int, choice: str, *, by: str
     conflict.status = "resolved"
     conflict.resolution = choice
     conflict.resolved_by = by
-    conflict.resolved_at = now or dt.datetime.now(dt.UTC)
+    conflict.resolved_at = now or clock.now()
     conflict.note = note.strip() or None
 
 

@@ -23,9 +23,9 @@ from typing import Any, NamedTuple
 from fieldsurvey.bundles import BundleError, TrustedKey, Verdict, read_verified, verify_bundle
 from fieldsurvey.bundles.common import SHEET_VISITS
 from fieldsurvey.bundles.records import OrganizationRecord, VisitRecord
-from fieldsurvey.bundles.safety import MAX_TOTAL_BYTES
 from fieldsurvey.canonical import canonical_json
 from fieldsurvey.county.names import name_key
+from fieldsurvey.filegate import BUNDLE
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.stats import FactError, VisitFacts, extract_facts
 from fieldsurvey.messages import Message
@@ -123,7 +123,7 @@ def take_in(path: Path, trust: Mapping[str, TrustedKey], form: FormDefinition) -
     file: what is wrong with it is in the :class:`Intake`."""
     intake = Intake(path)
     try:
-        if path.stat().st_size > MAX_TOTAL_BYTES:
+        if path.stat().st_size > BUNDLE.file_bytes:
             intake.unreadable = Message("bundle.zip_bomb")
             return intake
         data = path.read_bytes()

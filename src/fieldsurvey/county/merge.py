@@ -36,6 +36,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fieldsurvey import clock
 from fieldsurvey.bundles.manifest import created_at as manifest_created_at
 from fieldsurvey.county.conflicts import (
     GroupKey,
@@ -147,7 +148,7 @@ def merge_bundles(db: OfficeDatabase, files: Sequence[Path], *, form: FormDefini
     process while this one merges (:func:`~fieldsurvey.county.intake.taken_in`).
     """
     progress = progress or NullProgress()
-    started = now or dt.datetime.now(dt.UTC)
+    started = now or clock.now()
     batch = BatchReport(str(uuid.uuid4()), by, started, [])
     with db.transaction() as session:
         session.add(ImportBatch(id=batch.batch_id, started_at=started, imported_by=by))
@@ -158,13 +159,13 @@ def merge_bundles(db: OfficeDatabase, files: Sequence[Path], *, form: FormDefini
             check_cancelled(progress)
             progress.report(n, len(files), Message("office.stage.file", {"file": path.name}))
             batch.files.append(_merge_file(db, next(intakes), n, batch, form, profile,
-                                           now or dt.datetime.now(dt.UTC)))
+                                           now or clock.now()))
         progress.report(len(files), len(files), Message("office.stage.done"))
     finally:
         intakes.close()
         with db.transaction() as session:
             session.execute(update(ImportBatch).where(ImportBatch.id == batch.batch_id)
-                            .values(finished_at=now or dt.datetime.now(dt.UTC)))
+                            .values(finished_at=now or clock.now()))
     return batch
 
 

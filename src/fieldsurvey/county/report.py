@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fieldsurvey.atomic import write_atomically
+from fieldsurvey.cellwriter import CellWriter
 from fieldsurvey.county.merge import OUTCOMES
 from fieldsurvey.county.models import BatchFile, ImportBatch
 from fieldsurvey.messages import render
@@ -88,27 +89,33 @@ _COLUMNS = ("file", "unit", "producer", "sequence", "outcome", *OUTCOMES, "reaso
 
 
 def write_batch_report(lines: Sequence[BatchLine], path: Path, lang: str) -> None:
-    """The batch as one worksheet (a header, a line per file, a totals line), atomically."""
+    """The batch as one worksheet (a header, a line per file, a totals line), atomically.
+
+    File, unit and officer names come from the files themselves: every value goes
+    through the cell writer, so ``=1+1.xlsx`` stays text.
+    """
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+    cells = CellWriter(sheet)
     sheet.title = render("office.report.sheet", lang)
-    sheet.append([render("office.report.title", lang)])
+    sheet.append(cells.row([render("office.report.title", lang)]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([render(f"office.report.col.{c}", lang) for c in _COLUMNS])
+    sheet.append(cells.row([render(f"office.report.col.{c}", lang) for c in _COLUMNS]))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in lines:
         unit = f"{line.unit_name or ''}（{line.unit_code}）" if line.unit_code else ""
-        sheet.append([
+        sheet.append(cells.row([
             Path(line.file_name).name, unit, line.producer_name or "", line.sequence,
             render(f"office.report.{line.outcome}", lang),
             *(getattr(line, k) for k in OUTCOMES),
-            "\n".join([line.reason_in(lang), *line.details]).strip()])
+            "\n".join([line.reason_in(lang), *line.details]).strip()]))
     sum_line = totals(lines)
-    sheet.append([render("office.report.total", lang), "", "", None,
-                  render("office.report.rejected_count", lang, count=sum_line["rejected"]),
-                  *(sum_line[k] for k in OUTCOMES), ""])
+    sheet.append(cells.row([
+        render("office.report.total", lang), "", "", None,
+        render("office.report.rejected_count", lang, count=sum_line["rejected"]),
+        *(sum_line[k] for k in OUTCOMES), ""]))
     for row in sheet.iter_rows(min_row=3):
         row[-1].alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCDEFGHIJK", (34, 28, 10, 6, 8, 8, 8, 8, 10, 8, 70), strict=True):

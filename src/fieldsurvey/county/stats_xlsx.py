@@ -13,21 +13,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from fieldsurvey import clock
 from fieldsurvey.atomic import write_atomically
+from fieldsurvey.cases.month_end import RATES
+from fieldsurvey.cases.rates import EXCEL_RATE_FORMAT, rate_value
+from fieldsurvey.cellwriter import CellWriter
 from fieldsurvey.county.stats import (
     COLUMN_GROUPS,
     COLUMNS,
-    RATES,
     MonthlyTable,
     area_header,
-    floored_rate,
+    footnotes,
     heading_parts,
     row_labels,
     signature_labels,
@@ -48,8 +51,13 @@ SHADE = PatternFill("solid", fgColor="EDEDED")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-RATE_FORMAT = "0.0%"
 COUNT_FORMAT = "0"
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
+    """``sheet.cell(row, column, value)`` through the one cell writer: unit and area names
+    come from bundles, so ``=HYPERLINK(...)`` must stay text."""
+    return CellWriter(sheet).put(row, column, value)
 
 
 def _font(size: float = 10, *, bold: bool = False, name: str = BODY_FONT) -> Font:
@@ -65,7 +73,7 @@ def write_table_xlsx(table: MonthlyTable, path: Path, lang: str,
     :class:`~fieldsurvey.progress.Cancelled` or :class:`OSError`; no file is left then.
     """
     progress = progress or NullProgress()
-    filled_on = filled_on or dt.datetime.now().astimezone().date()
+    filled_on = filled_on or clock.today()
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -85,19 +93,20 @@ def write_table_xlsx(table: MonthlyTable, path: Path, lang: str,
         area, kind = row_labels(row, table, lang)
         total = row.kind in ("subtotal", "grand_total", "type_total")
         if row.block_start:
-            sheet.cell(row_no, 1, area)
+            _put(sheet, row_no, 1, area)
             if row.block_size > 1:
                 sheet.merge_cells(start_row=row_no, start_column=1,
                                   end_row=row_no + row.block_size - 1, end_column=1)
-        sheet.cell(row_no, 2, kind)
+        _put(sheet, row_no, 2, kind)
         for offset, key in enumerate(COLUMNS):
-            cell = sheet.cell(row_no, FIRST_FIGURE_COLUMN + offset)
             if key in RATES:
-                rate = floored_rate(*row.figures.rate_parts(key))
-                cell.value = rate if rate is not None else render("office_stats.no_rate", lang)
-                cell.number_format = RATE_FORMAT
+                # The exact ratio; the cell format shows it as rate_text does.
+                rate = rate_value(*row.figures.rate_parts(key))
+                cell = _put(sheet, row_no, FIRST_FIGURE_COLUMN + offset,
+                            rate if rate is not None else render("office_stats.no_rate", lang))
+                cell.number_format = EXCEL_RATE_FORMAT
             else:
-                cell.value = row.figures.value(key)
+                cell = _put(sheet, row_no, FIRST_FIGURE_COLUMN + offset, row.figures.value(key))
                 cell.number_format = COUNT_FORMAT
         for col in range(1, last_col + 1):
             cell = sheet.cell(row_no, col)
@@ -110,10 +119,10 @@ def write_table_xlsx(table: MonthlyTable, path: Path, lang: str,
     notes_row = row_no + 1
     sheet.merge_cells(start_row=notes_row, start_column=1, end_row=notes_row,
                       end_column=last_col)
-    cell = sheet.cell(notes_row, 1, render("office_stats.notes", lang))
+    cell = _put(sheet, notes_row, 1, footnotes(table, lang))
     cell.font = _font(9)
     cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-    sheet.row_dimensions[notes_row].height = 66
+    sheet.row_dimensions[notes_row].height = 130  # eight rules and the provenance line
     _spread(sheet, notes_row + 2, last_col, signature_labels(lang), ("left",) * 3)
     _page_setup(sheet, last_col)
     progress.report(len(rows), len(rows), stage)
@@ -127,7 +136,7 @@ def write_table_xlsx(table: MonthlyTable, path: Path, lang: str,
 def _heading(sheet: Worksheet, table: MonthlyTable, lang: str, filled_on: dt.date,
              last_col: int) -> None:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
-    cell = sheet.cell(1, 1, title(table, lang))
+    cell = _put(sheet, 1, 1, title(table, lang))
     cell.font = _font(16, bold=True, name=TITLE_FONT)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 32
@@ -143,7 +152,7 @@ def _spread(sheet: Worksheet, row: int, last_col: int, texts: tuple[str, str, st
     spans = ((1, 1 + third), (2 + third, 1 + 2 * third), (2 + 2 * third, last_col))
     for (first, last), text, align in zip(spans, texts, aligns, strict=True):
         sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-        cell = sheet.cell(row, first, text)
+        cell = _put(sheet, row, first, text)
         cell.font = _font(10)
         cell.alignment = Alignment(horizontal=align, vertical="center")
     sheet.row_dimensions[row].height = 20
@@ -151,17 +160,17 @@ def _spread(sheet: Worksheet, row: int, last_col: int, texts: tuple[str, str, st
 
 def _header(sheet: Worksheet, table: MonthlyTable, lang: str) -> None:
     top, bottom = HEADER_TOP, HEADER_BOTTOM
-    sheet.cell(top, 1, area_header(table.profile, lang))
-    sheet.cell(top, 2, render("office_stats.col.type", lang))
+    _put(sheet, top, 1, area_header(table.profile, lang))
+    _put(sheet, top, 2, render("office_stats.col.type", lang))
     for col in (1, 2):
         sheet.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
     col = FIRST_FIGURE_COLUMN
     for group, keys in COLUMN_GROUPS:
-        sheet.cell(top, col, render(f"office_stats.group.{group}", lang))
+        _put(sheet, top, col, render(f"office_stats.group.{group}", lang))
         sheet.merge_cells(start_row=top, start_column=col, end_row=top,
                           end_column=col + len(keys) - 1)
         for offset, key in enumerate(keys):
-            sheet.cell(bottom, col + offset, render(f"office_stats.figure.{key}", lang))
+            _put(sheet, bottom, col + offset, render(f"office_stats.figure.{key}", lang))
         col += len(keys)
     for row in (top, bottom):
         for c in range(1, col):

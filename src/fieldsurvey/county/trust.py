@@ -20,6 +20,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldsurvey import clock
 from fieldsurvey.atomic import write_file_atomically
 from fieldsurvey.bundles.trust import Signer, TrustedKey
 from fieldsurvey.canonical import canonical_json
@@ -44,7 +45,7 @@ TRUST_SUFFIX: Final = ".fstrust.json"
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def add_identity(session: Session, public: PublicIdentity, *, by: str,
@@ -153,6 +154,11 @@ class TrustFile:
     keys: list[tuple[PublicIdentity, dt.datetime | None, str | None]]
 
 
+# A trust list carries every enrolled key of a county or a city: about 600 bytes a
+# key, so thousands of keys fit; the bound holds before the JSON parser runs.
+MAX_TRUST_FILE_BYTES = 4 * 2**20
+
+
 def _bad(path: Path, why: str | Message) -> IdentityError:
     # ``why`` is words for a reader: a Message, or the parser's own text naming the field.
     return IdentityError(Message("office.bad_trust_file", {"path": str(path), "detail": why}))
@@ -160,8 +166,9 @@ def _bad(path: Path, why: str | Message) -> IdentityError:
 
 def read_trust_file(path: Path) -> TrustFile:
     """The file's content once its signature checks; ``IdentityError`` naming the problem."""
-    raw = read_small_file(path, Message("identity.card_missing", {"path": str(path)}))
     try:
+        raw = read_small_file(path, Message("identity.card_missing", {"path": str(path)}),
+                              cap=MAX_TRUST_FILE_BYTES)
         record = parse_json_bytes(raw)
     except InvalidRecord as exc:
         raise _bad(path, exc.reason) from None

@@ -8,6 +8,7 @@ every problem must name the sheet, row and column an author has to fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fieldsurvey.filegate import Refused, read_form
 from fieldsurvey.forms.expr import Expression, ExpressionSyntaxError, parse
 from fieldsurvey.forms.model import (
     STAT_KEYS,
@@ -54,7 +56,8 @@ EXPRESSION_COLUMNS = (
     "relevant", "constraint", "calculation", "required", "read_only", "repeat_count",
     "choice_filter", "default", "fs_warning",
 )  # fmt: skip
-SETTINGS_COLUMNS = {"form_id", "version", "form_title", "default_language"}
+SETTINGS_COLUMNS = {"form_id", "version", "form_title", "default_language",
+                    "fs_campaign_start"}
 APPEARANCES = {"multiline", "minimal", "field-list"}
 CHOICE_MEDIA_COLUMNS = {"image", "audio", "video", "big-image", "media"}
 UNSUPPORTED_SHEETS = {"external_choices", "entities", "osm"}
@@ -123,7 +126,15 @@ def load_form(path: str | os.PathLike[str]) -> FormDefinition:
 
     path = Path(path)
     try:
-        data = get_xlsform(str(path))
+        # pyxform reads the checked bytes, never the path: what was checked is what is read.
+        raw = read_form(path)
+    except Refused as exc:
+        raise FormLoadError(path.name, [FormProblem(path.name, None, None,
+                                                    exc.message(path.name))]) from None
+    kind = ".xlsx" if raw.startswith(b"PK") else ".xls" if raw.startswith(b"\xd0\xcf") else \
+        ".csv" if path.suffix.lower() == ".csv" else ".md"
+    try:
+        data = get_xlsform(raw, file_type=kind)
     except (PyXFormError, OSError, ValueError, KeyError) as exc:
         raise _refused(path.name, exc) from exc
     return _Builder(data, path.name).build()
@@ -157,6 +168,7 @@ class _Builder:
             if sheet.lower() in UNSUPPORTED_SHEETS:
                 self.check.add(sheet, None, None, "form.unsupported_sheet", name=sheet)
         settings = self._settings()
+        campaign_start = self._campaign_start(settings)
         self._read_choices()
         self._collect_names()
         root = self._survey_tree()
@@ -180,6 +192,7 @@ class _Builder:
             choices={k: tuple(v) for k, v in self.choices.items()},
             nodes=nodes,
             parents=parents,
+            campaign_start=campaign_start,
         )
 
     # -- sheets -------------------------------------------------------------
@@ -189,6 +202,17 @@ class _Builder:
             if _split_column(header)[0] not in SETTINGS_COLUMNS:
                 self.check.add("settings", 1, header, "form.unsupported_setting", name=header)
         return self.setting_rows[0].cells if self.setting_rows else {}
+
+    def _campaign_start(self, settings: dict[str, str]) -> dt.date | None:
+        text = str(settings.get("fs_campaign_start") or "").strip()
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            self.check.add("settings", 2, "fs_campaign_start", "form.bad_campaign_start",
+                           value=text)
+            return None
 
     def _read_choices(self) -> None:
         for header in self._headers("choices"):

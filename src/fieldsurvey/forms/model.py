@@ -6,6 +6,7 @@ is addressed by its name plus, inside repeats, the instance indices.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -110,6 +111,10 @@ class FormDefinition:
     choices: Mapping[str, tuple[Choice, ...]]
     nodes: Mapping[str, Node]
     parents: Mapping[str, str | None]
+    # The campaign's first day (settings column ``fs_campaign_start``): organizations
+    # whose registration date is unknown count as registered from then, and no union
+    # set up before it is ever "new" (cases.month_end).
+    campaign_start: dt.date | None = None
     # Computed once: every stored visit asks for it (see forms.stats).
     _stat_fields: Mapping[str, str] = field(init=False, repr=False, compare=False)
 

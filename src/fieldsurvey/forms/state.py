@@ -29,6 +29,7 @@ from fieldsurvey.forms.expr import (
     to_boolean,
     to_string,
 )
+from fieldsurvey.forms.expr.context import local_now
 from fieldsurvey.forms.model import Choice, FormDefinition, Group, Question
 from fieldsurvey.messages import Message
 
@@ -70,7 +71,7 @@ class FormState:
     """The answers of one visit and everything derived from them."""
 
     def __init__(self, form: FormDefinition, answers: Answers | None = None, *,
-                 now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+                 now: Callable[[], dt.datetime] = local_now) -> None:
         self.form = form
         self.now = now
         self.answers: Answers = copy.deepcopy(answers) if answers is not None else {}

@@ -20,8 +20,10 @@ from typing import Any, Final, Literal, get_args
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from fieldsurvey import clock
 from fieldsurvey.domain.division import Level, normalize_division_code, validate_division_code
 from fieldsurvey.domain.phone import normalize_phone, validate_phone
+from fieldsurvey.filegate import Refused, read_bounded
 from fieldsurvey.messages import Message
 
 Role = Literal["officer", "county", "city"]
@@ -215,23 +217,22 @@ def parse_json_bytes(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def read_small_file(path: Path, missing: Message) -> bytes:
-    """The bytes of a small file; :class:`IdentityError` if absent or unreadable.
+def read_small_file(path: Path, missing: Message, cap: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a small file, through the file gate; :class:`IdentityError` if absent
+    or unreadable (a folder, permissions).
 
-    Raises :class:`InvalidRecord` (``identity.reason_too_large``) beyond
-    :data:`MAX_FILE_BYTES`.
+    Raises :class:`InvalidRecord` (``identity.reason_too_large``) beyond ``cap``
+    (:data:`MAX_FILE_BYTES` by default), before any JSON parser sees the file.
     """
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise IdentityError(missing) from None
-    except OSError as exc:
+        return read_bounded(path, cap)
+    except Refused as exc:
+        if exc.reason == "not_found":
+            raise IdentityError(missing) from None
+        if exc.reason == "too_large":
+            raise InvalidRecord(Message("identity.reason_too_large")) from None
         raise IdentityError(Message("identity.unreadable", {
-            "path": str(path), "detail": exc.strerror or type(exc).__name__})) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InvalidRecord(Message("identity.reason_too_large"))
-    return raw
+            "path": str(path), "detail": exc.found})) from None
 
 
 def b64(data: bytes) -> str:
@@ -254,7 +255,7 @@ def unb64(value: object, length: int) -> bytes | None:
 
 def now() -> dt.datetime:
     """The current UTC time to the second, as records store it."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _parse_time(value: object) -> dt.datetime | None:

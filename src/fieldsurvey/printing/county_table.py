@@ -18,13 +18,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from fieldsurvey import clock
+from fieldsurvey.cases.month_end import RATES
+from fieldsurvey.cases.rates import rate_text
 from fieldsurvey.county.stats import (
     COLUMN_GROUPS,
     COLUMNS,
-    RATES,
     MonthlyTable,
     TableRow,
     area_header,
+    footnotes,
     heading_parts,
     row_labels,
     signature_labels,
@@ -45,11 +48,10 @@ from fieldsurvey.printing.layout import (
     para,
     parts_story,
 )
-from fieldsurvey.printing.stats_table import rate_text
 from fieldsurvey.progress import Progress
 
-AREA_WIDTH = 28 * mm
-TYPE_WIDTH = 32 * mm
+AREA_WIDTH = 22 * mm
+TYPE_WIDTH = 30 * mm
 FONT_SIZE = 8
 HEADER_ROWS = 2
 #: Chinese characters a figure column's heading holds on one line.
@@ -126,7 +128,7 @@ def county_story(table: MonthlyTable, styles: Styles, lang: str, *,
         Spacer(1, 1.5 * mm),
         grid,
         Spacer(1, 3 * mm),
-        para(render("office_stats.notes", lang), styles.small),
+        para(footnotes(table, lang), styles.small),
         Spacer(1, 5 * mm),
         _line(signature_labels(lang), styles.body, width, aligned=False),
     ]
@@ -152,7 +154,7 @@ def write_county_table(table: MonthlyTable, out_path: Path, lang: str = "zh", *,
     Raises :class:`~fieldsurvey.printing.errors.PrintError` when the file cannot be written.
     """
     styles = make_styles()
-    filled_on = filled_on or dt.datetime.now().astimezone().date()
+    filled_on = filled_on or clock.today()
     decor = PageNumberDecor(styles.font, lang,
                             header=render("office_stats.title_short", lang))
     story = county_story(table, styles, lang, filled_on=filled_on)

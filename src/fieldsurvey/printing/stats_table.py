@@ -19,8 +19,9 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from fieldsurvey.cases.dashboard import Dashboard, dashboard
-from fieldsurvey.cases.loading import load_cases
+from fieldsurvey.cases.dashboard import Dashboard, load_dashboard
+from fieldsurvey.cases.month_end import rules_text
+from fieldsurvey.cases.rates import rate_text, target_text
 from fieldsurvey.cases.status import STATUSES, Status
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import render
@@ -44,15 +45,6 @@ REG_TYPE_LIST = "reg_type"
 UNION_FORMS = ("own", "joint", "federation", "individual")
 
 
-def rate_text(part: int, whole: int) -> str:
-    """``part / whole`` as a percentage rounded *down* to 0.1%, in integers (84.96% is not
-    the 85% target); "—" when ``whole`` is 0."""
-    if whole <= 0:
-        return "—"
-    tenths = part * 1000 // whole
-    return f"{tenths // 10}.{tenths % 10}%"
-
-
 def figures_table(header: Sequence[str], rows: Sequence[Sequence[str]], styles: Styles,
                   width: float, *, total_row: bool = True, first_width: float = 64 * mm
                   ) -> Table:
@@ -68,8 +60,8 @@ def figures_table(header: Sequence[str], rows: Sequence[Sequence[str]], styles: 
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     if total_row and rows:
         commands.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
@@ -93,8 +85,8 @@ def pairs_table(pairs: Sequence[tuple[str, str]], styles: Styles, width: float,
         ("FONT", (0, 0), (-1, -1), styles.font.name, 10),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     for c in range(columns):
         commands += [("BACKGROUND", (2 * c, 0), (2 * c, -1), SHADE),
@@ -117,11 +109,14 @@ def township_story(dash: Dashboard, form: FormDefinition, styles: Styles, lang: 
         label = types.get(code) or (code or render("print.stats.type_unknown", lang))
         rows.append(_type_row(label, counts))
     rows.append(_type_row(render("print.stats.total", lang), dash.by_status))
+    month = dash.month
     summary = [
+        (render("print.stats.registered", lang), str(month.registered)),
+        (render("print.stats.census", lang), rate_text(*month.rate_parts("census"))),
         (render("print.stats.operating", lang), str(dash.operating)),
         (render("print.stats.with_union", lang), str(dash.with_union)),
         (render("print.stats.coverage", lang), rate_text(dash.with_union, dash.operating)),
-        (render("print.stats.target", lang, target=rate_text(round(dash.target * 1000), 1000)),
+        (render("print.stats.target", lang, target=target_text(dash.target)),
          str(dash.unions_to_target)),
         (render("print.stats.staff", lang), str(dash.staff)),
         (render("print.stats.members", lang), str(dash.members)),
@@ -140,7 +135,7 @@ def township_story(dash: Dashboard, form: FormDefinition, styles: Styles, lang: 
         para(render("print.stats.campaign", lang), styles.heading),
         pairs_table(summary, styles, width),
         Spacer(1, 4 * mm),
-        para(render("print.stats.definitions", lang), styles.small),
+        para(rules_text(lang, form.campaign_start), styles.small),
     ]
 
 
@@ -156,8 +151,8 @@ def write_township_table(db: Database, form: FormDefinition, out_path: Path, *,
     """The dashboard's figures for ``township_code`` (all when None) as a landscape PDF;
     returns the number of pages."""
     with db.transaction() as session:
-        rows = load_cases(session, form, township_code)
-    return write_dashboard_table(dashboard(rows, today), form, out_path, township=township,
+        board = load_dashboard(session, form, township_code, today)
+    return write_dashboard_table(board, form, out_path, township=township,
                                  as_of=today, lang=lang)
 
 

@@ -10,6 +10,10 @@ range holds the value, exactly as the file stores it.
 
 The format is sniffed from the content, not the extension: "save as" in some
 office suites leaves an xlsx named ``.xls`` and the officer cannot tell.
+
+Every file passes :mod:`fieldsurvey.filegate` first (sizes, bombs, DTDs, the
+sheets' declared and real ranges, passwords, macros, external links), and
+calamine reads the very bytes that were checked.
 """
 
 from __future__ import annotations
@@ -27,19 +31,19 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from fieldsurvey.filegate import REGISTER, Refused, read_workbook
 from fieldsurvey.messages import Message
+from fieldsurvey.progress import NullProgress, Progress, check_cancelled
 from fieldsurvey.register.cells import EMPTY, CellText, cell_text
 from fieldsurvey.register.errors import RegisterError
 
-#: A register of 50,000 organizations is a few megabytes; anything near this
-#: size is not a register and would only exhaust the laptop's memory.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+#: A register of 50,000 organizations is a few megabytes (see filegate.limits).
+MAX_FILE_BYTES = REGISTER.file_bytes
 
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-# An xlsx with an open password is not a zip but an OLE container holding
-# this stream (MS-OFFCRYPTO); calamine would call it a broken xls.
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# The gate's reasons that the register already had words for; the rest use the
+# gate's own messages, which say what was found.
+_OWN_WORDS = {"not_a_workbook": "register.not_a_workbook", "corrupt": "register.not_a_workbook",
+              "encrypted": "register.encrypted", "not_found": "register.not_found"}
 
 
 @dataclass(frozen=True)
@@ -71,22 +75,22 @@ def _error(code: str, path: Path, **params: object) -> RegisterError:
     return RegisterError(Message(code, {"file": path.name, **params}))
 
 
+def _refused(path: Path, exc: Refused) -> RegisterError:
+    if exc.reason == "too_large":
+        return _error("register.too_large", path, megabytes=MAX_FILE_BYTES // 2**20)
+    if exc.reason == "unreadable":
+        return _error("register.unreadable", path, detail=exc.found)
+    code = _OWN_WORDS.get(exc.reason)
+    return _error(code, path) if code else RegisterError(exc.message(path.name))
+
+
 def _load(path: Path) -> CalamineWorkbook:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _error("register.too_large", path, megabytes=MAX_FILE_BYTES // 2**20)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise _error("register.not_found", path) from None
-    except OSError as exc:
-        raise _error("register.unreadable", path, detail=exc.strerror or str(exc)) from exc
-    if data.startswith(_CFB_MAGIC) and _ENCRYPTED_PACKAGE in data:
-        raise _error("register.encrypted", path)
-    if not data.startswith((_CFB_MAGIC, _ZIP_MAGIC)):
-        # calamine's own message here is "Cannot detect file format"; a CSV or
-        # a web page saved as .xls ends up here and deserves plain words.
-        raise _error("register.not_a_workbook", path)
+        # A CSV or a web page saved as .xls is "not a workbook" here, in plain
+        # words, rather than calamine's "Cannot detect file format".
+        data = read_workbook(path, REGISTER)
+    except Refused as exc:
+        raise _refused(path, exc) from None
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -141,15 +145,22 @@ def _read_sheet(book: CalamineWorkbook, path: Path, name: str) -> list[list[Cell
     return rows
 
 
-def read_register(path: Path, sheet: str | None = None) -> RegisterSheet:
+def read_register(path: Path, sheet: str | None = None,
+                  progress: Progress | None = None) -> RegisterSheet:
     """The named sheet of ``path``, or its first non-empty worksheet.
 
     Raises :class:`RegisterError` for a file that is missing, not a
-    workbook, protected by a password, or empty, and for a sheet that does
-    not exist or holds nothing.
+    workbook, protected by a password, or empty, for one the file gate
+    refuses (too large, a bomb, macros, external links...), and for a sheet
+    that does not exist or holds nothing. ``progress`` hears of the two
+    steps (checking the file, reading the sheet) and may cancel between them.
     """
+    progress = progress or NullProgress()
+    progress.report(0, 2, Message("filegate.stage.checking", {"file": path.name}))
     book = _load(path)
     try:
+        check_cancelled(progress)
+        progress.report(1, 2, Message("filegate.stage.reading", {"file": path.name}))
         names = _worksheets(book)
         if sheet is not None:
             if sheet not in names:
@@ -167,6 +178,7 @@ def read_register(path: Path, sheet: str | None = None) -> RegisterSheet:
                 raise _error("register.empty_file", path)
     finally:
         book.close()
+    progress.report(2, 2)
     lost = frozenset((i, j) for i, row in enumerate(rows) for j, c in enumerate(row)
                      if c.lost_digits)
     return RegisterSheet(path=path, sheet=sheet, sheets=tuple(names),

@@ -8,7 +8,6 @@ exactly as it was (and the backup exists besides).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable
@@ -22,10 +21,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from fieldsurvey import clock
 from fieldsurvey.atomic import TEMP_SUFFIX, create_owner_only, fsync_folder
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import READING, Database, StoreError, sqlite_engine
-from fieldsurvey.store.dbkind import LEGACY_VERSION_TABLE, STORE, DatabaseKind, identify, stamp
+from fieldsurvey.store.dbkind import LEGACY_VERSION_TABLE, STORE, DatabaseKind, identify
+from fieldsurvey.store.dbkind import stamp as stamp_identity
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -45,7 +46,7 @@ def head_revision(script_location: Path = MIGRATIONS) -> str:
 def backup_database(path: Path, backups: Path, label: str) -> Path:
     """A consistent copy of ``path`` via the SQLite backup API, fsynced, then renamed."""
     backups.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"{path.stem}-{stamp}-{label}.sqlite3"
     partial = target.with_suffix(TEMP_SUFFIX)
     create_owner_only(partial)  # a backup holds the same personal data as the database
@@ -123,7 +124,7 @@ def migrate_to_head(engine: Engine, script_location: Path, *, shown: str, file: 
         if existed and file is not None:
             backup = backup_database(file, backups or file.parent / "backups", current or "empty")
         with engine.begin() as conn:
-            stamp(conn, kind, found)
+            stamp_identity(conn, kind, found)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except Exception as exc:

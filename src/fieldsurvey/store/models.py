@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from fieldsurvey import clock
+
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out (SQLite keeps no zone)."""
@@ -46,7 +48,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def new_id() -> str:

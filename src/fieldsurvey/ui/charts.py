@@ -8,10 +8,13 @@ township dashboard and the county statistics screen can both use them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from fieldsurvey.cases.rates import NO_VALUE
 
 #: One colour per case status, the same on every screen. Union is green and overdue work
 #: red-ish orange, the colours officers know from traffic lights; the rest stay calm.
@@ -23,26 +26,6 @@ STATUS_COLORS: dict[str, QColor] = {
     "gone": QColor("#6b4f3f"),
 }
 TARGET_COLOR = QColor("#c62828")
-NO_VALUE = "—"
-
-
-def percent_text(numerator: int, denominator: int) -> str:
-    """``82.4%``, rounded *down* to a tenth; ``—`` without a denominator.
-
-    Rounding down never overstates progress: 84.96% shows as 84.9%, not as a
-    target reached, and one organization short of all shows 99.9%, not 100.0%.
-    Integers throughout, so no binary fraction tips a boundary.
-    """
-    if denominator <= 0:
-        return NO_VALUE
-    tenths = numerator * 1000 // denominator
-    return f"{tenths // 10}.{tenths % 10}%"
-
-
-def target_text(target: float) -> str:
-    """``85%`` (a target is a whole percentage; a tenth is kept if one is set)."""
-    tenths = round(target * 1000)
-    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}%"
 
 
 def count_text(value: int) -> str:
@@ -74,10 +57,10 @@ class CoverageGauge(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(240)
 
-    def set_value(self, rate: float | None, target: float, value_text: str,
+    def set_value(self, rate: float | None, target: float | Fraction, value_text: str,
                   target_label: str) -> None:
         self.rate = None if rate is None else min(max(rate, 0.0), 1.0)
-        self.target = target
+        self.target = float(target)
         self.value_text = value_text
         self.target_label = target_label
         self.setAccessibleName(f"{value_text} / {target_label}")

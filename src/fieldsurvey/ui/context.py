@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from fieldsurvey import clock
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import Message, render
 from fieldsurvey.paths import DataPaths
@@ -22,10 +22,6 @@ class Words(Protocol):
     def word(self, message: Message) -> str: ...
 
 
-def local_today() -> dt.date:
-    return dt.datetime.now().astimezone().date()
-
-
 @dataclass
 class AppContext:
     lang: str
@@ -33,8 +29,11 @@ class AppContext:
     db: Database
     form: FormDefinition
     profile: OfficerProfile | None = None
-    # Injected so tests can pin "today" (revisit due dates, this month's figures).
-    today: Callable[[], dt.date] = field(default=local_today)
+
+    @staticmethod
+    def today() -> dt.date:
+        """The clock's today (tests pin :mod:`fieldsurvey.clock`, never a screen)."""
+        return clock.today()
 
     def tr(self, code: str, **params: Any) -> str:
         """A user-visible string in the current language."""

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldsurvey.cases.dashboard import Dashboard, dashboard
-from fieldsurvey.cases.loading import load_cases
+from fieldsurvey.cases.dashboard import Dashboard, load_dashboard
+from fieldsurvey.cases.rates import census_share_text, rate_text, target_text
 from fieldsurvey.cases.status import STATUSES, Status
 from fieldsurvey.forms.model import pick_label
 from fieldsurvey.ui.charts import (
@@ -34,8 +34,6 @@ from fieldsurvey.ui.charts import (
     CoverageGauge,
     StackedBars,
     count_text,
-    percent_text,
-    target_text,
 )
 from fieldsurvey.ui.context import AppContext
 
@@ -173,10 +171,9 @@ class DashboardPage(QWidget):
         """Read the cases again and redraw every figure."""
         ctx = self.ctx
         township = ctx.profile.township_code if ctx.profile else None
-        with ctx.db.sessions() as session:
-            rows = load_cases(session, ctx.form, township)
         today = ctx.today()
-        board = dashboard(rows, today)
+        with ctx.db.sessions() as session:
+            board = load_dashboard(session, ctx.form, township, today)
         self.board = board
         if ctx.profile:
             self.title_label.setText(ctx.tr("ui.dashboard.title_township",
@@ -192,33 +189,36 @@ class DashboardPage(QWidget):
         return board
 
     def _union_forms_note(self, board: Dashboard) -> str:
-        labels = {form: self.ctx.tr(f"ui.dashboard.union_form.{form}") for form in UNION_FORMS}
-        known = [f for f in UNION_FORMS if board.by_union_form.get(f)]
-        others = sorted(f for f in board.by_union_form if f not in labels)
-        return " · ".join(f"{labels.get(f, f)} {count_text(board.by_union_form[f])}"
-                          for f in known + others)
+        month = board.month
+        parts = [(form, int(getattr(month, f"union_{form}"))) for form in UNION_FORMS]
+        return " · ".join(f"{self.ctx.tr(f'ui.dashboard.union_form.{form}')} {count_text(n)}"
+                          for form, n in parts if n)
+
+    def _coverage_note(self, board: Dashboard) -> str:
+        tr, target = self.ctx.tr, target_text(board.target)
+        if board.operating == 0:
+            return tr("ui.dashboard.note.target", target=target)
+        if board.unions_to_target:
+            return tr("ui.dashboard.note.target_short", target=target,
+                      missing=count_text(board.unions_to_target))
+        if board.target_reached:
+            return tr("ui.dashboard.note.target_reached", target=target)
+        return tr("ui.dashboard.note.target_pending", target=target,
+                  share=census_share_text())
 
     def _show_tiles(self, board: Dashboard, year: int, month: int) -> None:
-        tr, t = self.ctx.tr, self.tiles
-        unvisited = board.by_status["unvisited"]
-        visited = board.total - unvisited
-        t["organizations"].set(count_text(board.total),
-                               tr("ui.dashboard.note.operating",
-                                  operating=count_text(board.operating)))
-        t["visited"].set(count_text(visited), tr(
-            "ui.dashboard.note.visited", share=percent_text(visited, board.total),
-            unvisited=count_text(unvisited)))
-        t["unions"].set(count_text(board.by_status["union"]), self._union_forms_note(board))
-        target = target_text(board.target)
-        if board.operating == 0:
-            coverage_note = tr("ui.dashboard.note.target", target=target)
-        elif board.unions_to_target:
-            coverage_note = tr("ui.dashboard.note.target_short", target=target,
-                               missing=count_text(board.unions_to_target))
-        else:
-            coverage_note = tr("ui.dashboard.note.target_reached", target=target)
-        t["coverage"].set(percent_text(board.with_union, board.operating), coverage_note)
-        t["membership"].set(percent_text(board.members, board.staff), tr(
+        tr, t, figures = self.ctx.tr, self.tiles, board.month
+        gone = board.by_status["gone"]
+        t["organizations"].set(count_text(figures.registered), tr(
+            "ui.dashboard.note.gone" if gone else "ui.dashboard.note.operating",
+            operating=count_text(figures.operating), gone=count_text(gone)))
+        t["visited"].set(count_text(figures.visited), tr(
+            "ui.dashboard.note.visited", share=rate_text(*figures.rate_parts("census")),
+            unvisited=count_text(figures.registered - figures.visited)))
+        t["unions"].set(count_text(figures.unions), self._union_forms_note(board))
+        t["coverage"].set(rate_text(board.with_union, board.operating),
+                          self._coverage_note(board))
+        t["membership"].set(rate_text(board.members, board.staff), tr(
             "ui.dashboard.note.membership", members=count_text(board.members),
             staff=count_text(board.staff)))
         t["new_unions"].set(count_text(board.new_unions_this_month),
@@ -230,7 +230,7 @@ class DashboardPage(QWidget):
         tr = self.ctx.tr
         target = target_text(board.target)
         self.gauge.set_value(board.coverage, board.target,
-                             percent_text(board.with_union, board.operating),
+                             rate_text(board.with_union, board.operating),
                              tr("ui.dashboard.target_line", target=target))
         if board.operating == 0:
             note = tr("ui.dashboard.gauge_empty")

@@ -12,6 +12,7 @@ import datetime as dt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from fieldsurvey import clock
 from fieldsurvey.bundles.monthly import reminder_for
 from fieldsurvey.messages import Message
 from fieldsurvey.ui.context import AppContext
@@ -48,7 +49,7 @@ class ExportReminderBar(QFrame):
 
     def _now(self) -> dt.datetime:
         # The context's "today" (pinned in tests and screenshots) at the real time of day.
-        return dt.datetime.combine(self.ctx.today(), dt.datetime.now().astimezone().timetz())
+        return clock.local_now()
 
     def refresh(self) -> None:
         """Ask the store again whether an export is due; show or hide accordingly."""

@@ -48,7 +48,7 @@ def office_ctx(shipped_form: FormDefinition) -> Iterator[OfficeContext]:
         save_office_profile(session, COUNTY)
     set_office_target(paths, str(target))
     ctx = OfficeContext(lang="zh", paths=paths, db=db, form=shipped_form, profile=COUNTY,
-                        staff_name=STAFF, today=lambda: TODAY)
+                        staff_name=STAFF)
     try:
         yield ctx
     finally:

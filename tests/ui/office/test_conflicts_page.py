@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "county"))
 from office_helpers import COUNTY, Township, make_office
 
+from fieldsurvey import clock
 from fieldsurvey.county.conflicts import DISTINCT, comparison_rows, list_conflicts
 from fieldsurvey.county.merge import merge_bundles
 from fieldsurvey.county.models import Conflict, MergedOrganization, MergedVisit
@@ -119,7 +120,7 @@ def test_the_versions_side_by_side_and_a_visit_decided(
 
     chosen = view.versions[0]
     page.note_edit.setText("已电话核实")
-    before = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
+    before = clock.now() - dt.timedelta(seconds=5)
     with qtbot.waitSignal(page.conflicts_changed):
         qtbot.mouseClick(page.version_buttons[0], Qt.MouseButton.LeftButton)
     with ctx.db.transaction() as s:

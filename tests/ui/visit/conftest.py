@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from visit_helpers import ORG_USCC, PROFILE, TODAY, Keyboard
 
+from fieldsurvey import clock
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
 from fieldsurvey.store import Database
@@ -21,8 +22,9 @@ from fieldsurvey.ui.visit.editor import VisitEditor
 
 @pytest.fixture
 def ctx(db: Database, shipped_form: FormDefinition) -> AppContext:
+    clock.pin(TODAY)
     return AppContext(lang="zh", paths=data_paths(), db=db, form=shipped_form,
-                      profile=PROFILE, today=lambda: TODAY)
+                      profile=PROFILE)
 
 
 @pytest.fixture

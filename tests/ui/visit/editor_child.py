@@ -7,7 +7,6 @@ the event loop running until the parent kills it.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -21,6 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from fieldsurvey import clock
 from fieldsurvey.forms.loader import load_form
 from fieldsurvey.forms.state import Ref
 from fieldsurvey.paths import DataPaths
@@ -35,12 +35,12 @@ DEADLINE_MS = 30_000
 
 
 def main(data_dir: str, visit_id: str, autosave_ms: int) -> int:
+    clock.pin("2026-11-20")
     app = QApplication(sys.argv)
     paths = DataPaths(Path(data_dir))
     db = open_store(paths)
     ctx = AppContext(lang="zh", paths=paths, db=db,
-                     form=load_form(forms_dir() / "so_union_visit.xlsx"),
-                     today=lambda: dt.date(2026, 11, 20))
+                     form=load_form(forms_dir() / "so_union_visit.xlsx"))
     editor = VisitEditor(ctx, visit_id, autosave_ms=autosave_ms)
     editor.resize(1366, 768)
     editor.show()

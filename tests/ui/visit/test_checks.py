@@ -24,8 +24,8 @@ def draft_with(ctx: AppContext, visit_id: str, answers: dict) -> None:
         save_draft(s, visit_id, ctx.form, answers)
 
 
-def revisit_answers(next_date: str | None) -> dict:
-    answers = {"visit_date": "2026-11-20", "visit_kind": "follow_up",
+def revisit_answers(next_date: str | None, visit_date: str = "2026-11-20") -> dict:
+    answers = {"visit_date": visit_date, "visit_kind": "follow_up",
                "visit_result": "revisit", "org_name": "西湖区茶叶协会",
                "reg_type": "social_group", "operating_status": "operating"}
     if next_date is not None:
@@ -113,15 +113,15 @@ def test_a_constraint_message_appears_once_the_officer_leaves_the_question(
     assert women.messages == [("error", "女职工人数不能为负数，也不能多于职工总人数。")]
 
 
-def test_a_revisit_needs_a_next_visit_date_in_the_future(
+def test_a_revisit_needs_a_next_visit_date_after_the_visit(
     qtbot: QtBot, ctx: AppContext, visit_id: str, keys: Keyboard,
     open_editor: Callable[..., VisitEditor],
 ) -> None:
-    draft_with(ctx, visit_id, revisit_answers("2026-11-20"))  # today is not the future
+    draft_with(ctx, visit_id, revisit_answers("2026-11-20"))  # the visit's own day
     editor = open_editor(visit_id)
     next_date = editor.rows["next_visit_date"]
     assert next_date.required
-    assert next_date.messages == [("error", "下次走访日期应在今天之后。")]
+    assert next_date.messages == [("error", "下次走访日期应在走访日期之后。")]
     keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     dialog = editor.finalize_dialog
     keys.wait_for(dialog)
@@ -193,3 +193,71 @@ def test_a_half_typed_date_is_an_error_not_a_silent_blank(
     assert editor.state.raw(Ref("visit_date")) == "2026-11-20"  # the last whole date stays
     keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "visit_date" in [e.ref.name for e in editor.finalize_dialog.errors]
+
+
+def test_a_paper_visit_keyed_late_is_finalized_with_a_next_date_already_past(
+    qtbot: QtBot, ctx: AppContext, visit_id: str, keys: Keyboard,
+    open_editor: Callable[..., VisitEditor],
+) -> None:
+    """Today is 2026-11-20; the paper form says 2026-10-02, next visit 2026-10-16."""
+    draft_with(ctx, visit_id, revisit_answers(None))
+    editor = open_editor(visit_id)  # the cursor starts in the visit date
+    keys.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keys.type("20261002")
+    keys.enter()
+    assert editor.state.raw(Ref("visit_date")) == "2026-10-02"
+    assert editor.rows["visit_date"].messages == []  # 49 days back: no warning yet
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    dialog = editor.finalize_dialog
+    keys.wait_for(dialog)
+    assert [e.ref.name for e in dialog.errors] == ["next_visit_date"]  # required, blank
+    keys.enter()  # to the question
+    next_date = editor.rows["next_visit_date"]
+    qtbot.waitUntil(lambda: next_date.widget.isAncestorOf(QApplication.focusWidget()))
+    keys.type("20261001")  # before the visit: refused
+    keys.enter()
+    assert next_date.messages == [("error", "下次走访日期应在走访日期之后。")]
+    keys.press(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)  # back to it
+    qtbot.waitUntil(lambda: next_date.widget.isAncestorOf(QApplication.focusWidget()))
+    keys.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keys.type("20261016")  # after the visit, before today: what the paper says
+    keys.enter()
+    assert next_date.messages == []
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    keys.wait_for(editor.finalize_dialog)
+    assert not editor.finalize_dialog.errors and not editor.finalize_dialog.warnings
+    with qtbot.waitSignal(editor.finalized):
+        keys.enter()
+    visit = stored(ctx, visit_id)
+    assert (visit.status, str(visit.visit_date), str(visit.next_visit_date)) == \
+        ("final", "2026-10-02", "2026-10-16")
+
+
+def test_a_visit_over_sixty_days_back_asks_for_a_reason(
+    ctx: AppContext, visit_id: str, keys: Keyboard, open_editor: Callable[..., VisitEditor],
+) -> None:
+    draft_with(ctx, visit_id, revisit_answers("2026-09-30", visit_date="2026-09-15"))
+    editor = open_editor(visit_id)
+    assert editor.rows["visit_date"].messages == [(
+        "warning", "走访日期在60天以前。补录纸质记录的，请核对日期无误后确认。")]
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    dialog = editor.finalize_dialog
+    assert not dialog.errors and [w.key for w in dialog.warnings] == ["visit_date"]
+
+
+def test_a_visit_date_after_today_is_refused(
+    ctx: AppContext, visit_id: str, open_editor: Callable[..., VisitEditor],
+) -> None:
+    draft_with(ctx, visit_id, revisit_answers("2026-12-01", visit_date="2026-11-21"))
+    editor = open_editor(visit_id)
+    assert editor.rows["visit_date"].messages == [("error", "日期不能晚于今天。")]
+
+
+def test_a_union_cannot_be_set_up_after_the_visit(
+    ctx: AppContext, visit_id: str, open_editor: Callable[..., VisitEditor],
+) -> None:
+    draft_with(ctx, visit_id, complete_answers(visit_date="2026-10-10",
+                                               union_setup_date="2026-10-20"))
+    editor = open_editor(visit_id)
+    assert editor.rows["union_setup_date"].messages == [
+        ("error", "工会成立日期不能晚于走访日期。")]

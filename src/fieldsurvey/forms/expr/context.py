@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Protocol
 
+from fieldsurvey import clock
 from fieldsurvey.forms.expr.values import Value
 
 
@@ -28,8 +29,8 @@ class EvalContext(Protocol):
 
 
 def local_now() -> datetime.datetime:
-    # Via an aware UTC time so that the local offset is applied explicitly.
-    return datetime.datetime.now(datetime.UTC).astimezone().replace(tzinfo=None)
+    """The clock's local wall time, naive, as XPath's ``now()`` sees it."""
+    return clock.local_now().replace(tzinfo=None)
 
 
 class MappingContext:

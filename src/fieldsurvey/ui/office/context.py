@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from fieldsurvey import clock
 from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.office import OfficeProfile
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import Message, render
 from fieldsurvey.paths import DataPaths
-from fieldsurvey.ui.context import local_today
 
 
 @dataclass
@@ -24,7 +23,11 @@ class OfficeContext:
     profile: OfficeProfile
     # Who works at this PC: "imported by" and "resolved by" name them.
     staff_name: str
-    today: Callable[[], dt.date] = field(default=local_today)
+
+    @staticmethod
+    def today() -> dt.date:
+        """The clock's today (tests pin :mod:`fieldsurvey.clock`, never a screen)."""
+        return clock.today()
 
     def tr(self, code: str, **params: Any) -> str:
         return render(code, self.lang, **params)

@@ -12,7 +12,6 @@ batch chosen in the history list shows exactly as the one just imported.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from fieldsurvey import clock
 from fieldsurvey.county.merge import OUTCOMES, BatchReport, merge_bundles
 from fieldsurvey.county.models import Conflict
 from fieldsurvey.county.report import (
@@ -481,7 +481,7 @@ class ImportPage(QWidget):
         if not self.lines:
             return None
         batch = next((b for b in self.history_model.rows if b.batch_id == self.batch_id), None)
-        moment = batch.started_at if batch else dt.datetime.now(dt.UTC)
+        moment = batch.started_at if batch else clock.now()
         stamp = moment.astimezone().strftime("%Y%m%d-%H%M")
         target = self.ask_save_path(self.ctx.tr("ui.office_import.report_file", stamp=stamp))
         if target is None:

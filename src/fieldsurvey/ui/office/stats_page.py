@@ -56,12 +56,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.bundles.monthly import default_month, month_span, previous_month
-from fieldsurvey.cases.dashboard import COVERAGE_TARGET
+from fieldsurvey.cases.month_end import RATES, CountedOrganization
+from fieldsurvey.cases.rates import COVERAGE_TARGET, rate_text, target_text
 from fieldsurvey.county.stats import (
     COLUMN_GROUPS,
     COLUMNS,
-    RATES,
-    CountedOrganization,
     MonthlyTable,
     TableRow,
     area_header,
@@ -74,8 +73,7 @@ from fieldsurvey.county.stats import (
 from fieldsurvey.county.stats_xlsx import write_table_xlsx
 from fieldsurvey.printing.county_table import write_county_table
 from fieldsurvey.printing.errors import PrintError
-from fieldsurvey.printing.stats_table import rate_text
-from fieldsurvey.ui.charts import STATUS_COLORS, TARGET_COLOR, count_text, target_text
+from fieldsurvey.ui.charts import STATUS_COLORS, TARGET_COLOR, count_text
 from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.table_models import (
     ALIGN_LEFT,
@@ -211,7 +209,7 @@ class CoverageBars(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, str, float | None, str]] = []  # key, label, rate, text
-        self.target = COVERAGE_TARGET
+        self.target = float(COVERAGE_TARGET)
         self.target_label = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(260)
@@ -515,7 +513,7 @@ class StatsPage(QWidget):
             [(area.code, area.name, _rate(table.area_totals[area.code].rate_parts("coverage")),
               rate_text(*table.area_totals[area.code].rate_parts("coverage")))
              for area in table.areas],
-            COVERAGE_TARGET, self.ctx.tr("ui.office_stats.target", target=target_text(
+            float(COVERAGE_TARGET), self.ctx.tr("ui.office_stats.target", target=target_text(
                 COVERAGE_TARGET)))
         self._set_enabled(True)
         self.organizations = []

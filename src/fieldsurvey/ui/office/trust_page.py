@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey import clock
 from fieldsurvey.county.models import TrustedKeyRow
 from fieldsurvey.county.office import CHILD_ROLE
 from fieldsurvey.county.trust import (
@@ -169,7 +170,9 @@ class RevokeDialog(QDialog):
         explain.setWordWrap(True)
         layout.addWidget(explain)
         form = QFormLayout()
-        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        moment = clock.local_now()
+        self.when = QDateTimeEdit(QDateTime(moment.year, moment.month, moment.day,
+                                            moment.hour, moment.minute, moment.second))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setCalendarPopup(True)
         form.addRow(tr("ui.trust.revoke_from"), self.when)

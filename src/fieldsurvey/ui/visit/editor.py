@@ -17,13 +17,12 @@ PageUp switch sections; Ctrl+S saves; Ctrl+Enter finalizes.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from fieldsurvey import clock
 from fieldsurvey.forms.answers import AnswerError
 from fieldsurvey.forms.model import Group
 from fieldsurvey.forms.state import FormState, Ref
@@ -129,12 +129,6 @@ class VisitEditor(QWidget):
             if visit.status == "draft":
                 self.pending = pending_prefill(session, self.visit_id)
             return answers_of(visit)
-
-    def _now(self) -> dt.datetime:
-        # "today()" in the form is the context's today (tests pin it); the time
-        # of day is the local clock's.
-        local = dt.datetime.now(dt.UTC).astimezone()
-        return dt.datetime.combine(self.ctx.today(), local.time())
 
     @property
     def read_only(self) -> bool:
@@ -269,7 +263,7 @@ class VisitEditor(QWidget):
         shortcut.activated.connect(slot)
 
     def _bind_state(self, answers: dict[str, Any]) -> None:
-        self.state = FormState(self.form, answers, now=self._now)
+        self.state = FormState(self.form, answers)
         for name, row in self.rows.items():
             row.widget.set_value(self.state.raw(Ref(name)))
             if self.state.raw(Ref(name)) is not None:
@@ -614,7 +608,7 @@ class VisitEditor(QWidget):
         self._saved_generation = generation
         self.save_status.setStyleSheet("color: #2e7d32;")
         self.save_status.setText(self.ctx.tr("ui.visit.saved_at",
-                                             time=QTime.currentTime().toString("HH:mm:ss")))
+                                             time=clock.local_now().strftime("%H:%M:%S")))
         self.saved.emit(self.visit_id)
         return True
 
@@ -626,7 +620,7 @@ class VisitEditor(QWidget):
         if not self.read_only and not self.dirty:
             # Nothing new, but say so: the officer asked.
             self.save_status.setText(self.ctx.tr(
-                "ui.visit.saved_at", time=QTime.currentTime().toString("HH:mm:ss")))
+                "ui.visit.saved_at", time=clock.local_now().strftime("%H:%M:%S")))
         self.save_now()
 
     def go_back(self) -> None:
@@ -726,7 +720,7 @@ class VisitEditor(QWidget):
         self.refresh()
         self.save_status.setStyleSheet("color: #2e7d32;")
         self.save_status.setText(self.ctx.tr("ui.visit.finalized_at",
-                                             time=QTime.currentTime().toString("HH:mm:ss")))
+                                             time=clock.local_now().strftime("%H:%M:%S")))
         self.window().activateWindow()
         self.navigator.setFocus(Qt.FocusReason.OtherFocusReason)
         self.finalized.emit(self.visit_id)
