@@ -188,6 +188,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("data-dir-is-a-file", ["--data-dir", "{bundle}", "identity", "show"], "bundle.xlsx"),
     ("data-dir-locked", ["--data-dir", "{locked}/data", "identity", "show"], "locked"),
     ("missing-argument", ["merge"], "merge"),
+    ("not-a-number", ["conflicts", "show", "abc"], "abc"),
+    ("unknown-option", ["merge", "--zz", "{bundle}"], "--zz"),
     ("bad-choice", ["office", "init", "--role", "village", "--unit-code", "1",
                     "--unit-name", "x"], "village"),
 ]

@@ -8,6 +8,7 @@ subcommand runs on a machine without a display or without PySide6.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -28,7 +29,26 @@ class _OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, render("cli_errors.usage", self.lang, prog=self.prog,
-                            detail=message) + "\n")
+                            detail=_argparse_words(message, self.lang)) + "\n")
+
+
+# argparse words its mistakes in English: the usual ones are put into the user's
+# language (the argument names and values stay as typed); any other stays English.
+_ARGPARSE = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"), "unrecognized"),
+    (re.compile(r"argument (?P<name>\S+): expected one argument"), "expected_one"),
+    (re.compile(r"argument (?P<name>\S+): invalid choice: (?P<value>.+?) "
+                r"\(choose from (?P<choices>.+)\)"), "invalid_choice"),
+    (re.compile(r"argument (?P<name>\S+): invalid \S+ value: (?P<value>.+)"), "invalid_value"),
+)
+
+
+def _argparse_words(message: str, lang: str) -> str:
+    for pattern, code in _ARGPARSE:
+        if (match := pattern.fullmatch(message)) is not None:
+            return render(f"cli_errors.argparse.{code}", lang, **match.groupdict())
+    return message
 
 
 def _with_db(parser: argparse.ArgumentParser, t: Callable[[str], str]) -> argparse.ArgumentParser:

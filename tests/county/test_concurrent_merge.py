@@ -14,19 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
-from office_helpers import COUNTY, NOW, Township, make_office
+from office_helpers import COUNTY, NOW, KeyHolder, Township, make_office
 
 from fieldsurvey.county.db import open_office
 from fieldsurvey.county.digest import content_digest
-from fieldsurvey.county.merge import merge_bundles
+from fieldsurvey.county.merge import MERGE_LOCK, merge_bundles
 from fieldsurvey.forms.model import FormDefinition
 
 TOWNSHIPS = (("421202001", "温泉街道"), ("421202002", "浮山街道"), ("421202003", "永安街道"),
              ("421202100", "汀泗桥镇"))
 
 
-def merge_process(data: Path, office: Path, files: list[Path]) -> subprocess.Popen[str]:
+def merge_process(data: Path, office: Path | str, files: list[Path]) -> subprocess.Popen[str]:
     env = {**os.environ, "FIELDSURVEY_DATA_DIR": str(data), "LANG": "C.UTF-8"}
     return subprocess.Popen(
         [sys.executable, "-m", "fieldsurvey", "--lang", "en", "merge", "--db", str(office),
@@ -58,6 +59,7 @@ class Scene:
     files: list[Path]
     expected: str  # the digest of one sequential merge of every file
     shared: Path  # an office database with the signers trusted, nothing merged
+    signers: tuple[KeyHolder, ...]
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def scene(tmp_path: Path, shipped_form: FormDefinition) -> Scene:
     sequential.close()
     shared = tmp_path / "shared.sqlite3"
     make_office(open_office(shared), trusted=signers).close()
-    return Scene(files, expected, shared)
+    return Scene(files, expected, shared, signers)
 
 
 def test_two_merge_processes_on_one_sqlite_file_give_the_sequential_result(
@@ -132,6 +134,36 @@ def test_the_office_app_and_a_command_line_merge_at_once(
         assert content_digest(app) == scene.expected
     finally:
         app.close()
+
+
+def test_two_merge_processes_on_postgresql_give_the_sequential_result(
+        scene: Scene, tmp_path: Path, pg_db_url: str) -> None:
+    make_office(open_office(pg_db_url), trusted=scene.signers).close()
+    with psycopg.connect(pg_db_url, autocommit=True) as holder:
+        # Held until both processes wait for it: they contend from their first bundle.
+        holder.execute("SELECT pg_advisory_lock(%s)", (MERGE_LOCK,))
+        first = merge_process(tmp_path / "pc1", pg_db_url, scene.files)
+        second = merge_process(tmp_path / "pc2", pg_db_url, scene.files[::-1])
+
+        def both_wait() -> bool:
+            assert first.poll() is None and second.poll() is None
+            waiting = holder.execute("SELECT count(*) FROM pg_locks WHERE locktype = "
+                                     "'advisory' AND NOT granted").fetchone()
+            return waiting is not None and waiting[0] >= 2
+
+        try:
+            wait_until(both_wait)
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (MERGE_LOCK,))
+    for process in (first, second):
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0 and "Traceback" not in err, err
+        assert {f["outcome"] for f in json.loads(out)["files"]} <= {"imported", "already"}
+    db = open_office(pg_db_url)
+    try:
+        assert content_digest(db) == scene.expected
+    finally:
+        db.close()
 
 
 def test_a_writer_that_has_to_give_up_says_so_in_one_line(tmp_path: Path) -> None:

@@ -112,3 +112,11 @@ def test_merge_refuses_a_rollup_whose_county_is_not_the_enrolled_one(
     assert forged.reason is not None and forged.reason.code == "bundle.verdict.not_producer"
     assert "421221" in forged.reason.render("zh") and "421202" in forged.reason.render("zh")
     assert honest.imported, honest.reason
+
+
+def test_a_missing_file_or_a_folder_is_not_called_corrupt(tmp_path: Path) -> None:
+    missing = verify_bundle(tmp_path / "nope.xlsx", {})
+    folder = verify_bundle(tmp_path, {})
+    assert (missing.kind, folder.kind) == ("unreadable", "unreadable")
+    assert "There is no file" in missing.message.render("en")
+    assert "folder" in folder.message.render("en")

@@ -35,7 +35,7 @@ from fieldsurvey.identity.keys import verify_signature
 from fieldsurvey.messages import Message
 
 VerdictKind = Literal["valid", "unknown_signer", "revoked", "not_producer", "tampered",
-                      "resaved", "not_a_bundle", "corrupt"]
+                      "resaved", "not_a_bundle", "corrupt", "unreadable"]
 MAX_MANIFEST_BYTES = 64 * 2**20
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -73,6 +73,10 @@ def refusal(exc: Refused) -> tuple[VerdictKind, Message]:
 
 def verify_bundle(source: Path | bytes, trust: Mapping[str, TrustedKey]) -> Verdict:
     """The verdict on the file at ``source`` (or its bytes); never raises for a bad file."""
+    if isinstance(source, Path) and not source.is_file():
+        # A typo or a folder is not a file "cut off in transit".
+        code = "bundle.verdict.folder" if source.is_dir() else "bundle.verdict.missing"
+        return Verdict("unreadable", Message(code, {"path": str(source)}))
     try:
         with open_zip(source, BUNDLE) as zf:
             return _verify(zf, trust)

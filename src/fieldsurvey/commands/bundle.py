@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fieldsurvey import clock
 from fieldsurvey.bundles import BundleError, Verdict, trust_list, verify_bundle
 from fieldsurvey.bundles.monthly import default_month, export_month, month_span
 from fieldsurvey.bundles.trust import TrustedKey
-from fieldsurvey.clock import today
 from fieldsurvey.commands.errors import is_file_argument
 from fieldsurvey.commands.identity import unlock_identity
 from fieldsurvey.county.trust import TRUST_SUFFIX, read_trust_file
@@ -48,7 +48,7 @@ def month_bounds(month: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
 def export(paths: DataPaths, lang: str, *, month: str | None, out: str | None,
            store: str | None = None) -> int:
     try:
-        start, end = month_bounds(month, today())
+        start, end = month_bounds(month, clock.today())
     except ValueError:
         print(render("cli.bad_month", lang, month=month), file=sys.stderr)
         return 2

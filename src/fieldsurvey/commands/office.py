@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
+from fieldsurvey import clock
 from fieldsurvey.bundles import BundleError
-from fieldsurvey.clock import today
 from fieldsurvey.commands.bundle import SHIPPED_FORM, month_bounds
 from fieldsurvey.commands.errors import is_file_argument
 from fieldsurvey.commands.identity import unlock_identity
@@ -309,7 +309,7 @@ def _show_conflict(view: conflict_store.ConflictView, form: FormDefinition, lang
 def rollup_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str | None,
                    out: str | None) -> int:
     try:
-        start, end = month_bounds(month, today())
+        start, end = month_bounds(month, clock.today())
     except ValueError:
         return _fail(lang, render("cli.bad_month", lang, month=month), 2)
     form = load_form(forms_dir() / SHIPPED_FORM)

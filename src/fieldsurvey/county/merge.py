@@ -28,11 +28,10 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -61,73 +60,26 @@ from fieldsurvey.county.models import (
     Unit,
 )
 from fieldsurvey.county.office import CHILD_ROLE, OfficeProfile
+from fieldsurvey.county.outcomes import (
+    OUTCOMES,
+    BatchReport,
+    FileReport,
+    Outcome,
+    Rejected,
+    already,
+)
+
+# The report, the command line and the Import page take these from here.
+__all__ = ["OUTCOMES", "BatchReport", "FileReport", "Outcome", "merge_bundles"]
 from fieldsurvey.county.trust import trust_mapping
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import LANGUAGES, Message
 from fieldsurvey.progress import NullProgress, Progress, check_cancelled
 
-Outcome = Literal["new", "updated", "unchanged", "superseded", "conflict"]
-OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "superseded", "conflict")
 #: A bundle dated further ahead of the office's clock than this is refused.
 CLOCK_SLACK = dt.timedelta(days=1)
 _CHUNK = 500  # ids per IN (...) query: well under every backend's parameter limit
 _Row = TypeVar("_Row", MergedOrganization, MergedVisit)
-
-
-@dataclass
-class FileReport:
-    """What became of one file: ``imported``, ``already`` in (unchanged), or neither
-    (rejected, ``reason`` says why). ``counts`` adds up ``organizations`` and
-    ``visits``, each counted by outcome."""
-
-    path: Path
-    imported: bool
-    already: bool = False
-    reason: Message | None = None
-    details: list[str] = field(default_factory=list)
-    bundle_id: str | None = None
-    producer_name: str | None = None
-    unit_code: str | None = None
-    unit_name: str | None = None
-    sequence: int | None = None
-    counts: Counter[str] = field(default_factory=Counter)
-    organizations: Counter[str] = field(default_factory=Counter)
-    visits: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def outcome(self) -> str:
-        return "imported" if self.imported else "already" if self.already else "rejected"
-
-
-@dataclass
-class BatchReport:
-    batch_id: str
-    by: str
-    started_at: dt.datetime
-    files: list[FileReport]
-
-    @property
-    def totals(self) -> Counter[str]:
-        total: Counter[str] = Counter()
-        for f in self.files:
-            total.update(f.counts)
-        total["rejected"] = sum(f.outcome == "rejected" for f in self.files)
-        total["already"] = sum(f.already for f in self.files)
-        return total
-
-
-class _Rejected(Exception):
-    def __init__(self, message: Message, details: Sequence[str] = (), *,
-                 already: bool = False) -> None:
-        super().__init__(message.code)
-        self.message = message
-        self.details = list(details)
-        self.already = already  # not refused: in the database already, unchanged
-
-
-def _already(path: Path, bundle: str) -> _Rejected:
-    return _Rejected(Message("office.already", {"file": path.name, "bundle": bundle}),
-                     already=True)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -174,7 +126,7 @@ def _merge_file(db: OfficeDatabase, intake: Intake, position: int, batch: BatchR
     report = FileReport(intake.path, imported=False)
     try:
         report = _try_merge(db, intake, position, batch, form, profile, now, report)
-    except _Rejected as exc:
+    except Rejected as exc:
         report.imported, report.reason, report.details = False, exc.message, exc.details
         report.already = exc.already
         for counter in (report.counts, report.organizations, report.visits):
@@ -204,14 +156,14 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
                report: FileReport) -> FileReport:
     path, sha, verdict = intake.path, intake.sha256, intake.verdict
     if verdict is None:  # not even read
-        raise _Rejected(intake.unreadable or Message("bundle.corrupt"))
+        raise Rejected(intake.unreadable or Message("bundle.corrupt"))
     with db.transaction() as session:
         known = session.scalar(select(ReceivedBundle.bundle_id)
                                .where(ReceivedBundle.file_sha256 == sha))
     if known is not None:  # these very bytes were merged before
-        raise _already(path, known)
+        raise already(path, known)
     if not verdict.ok or verdict.manifest is None:
-        raise _Rejected(verdict.message, verdict.details)
+        raise Rejected(verdict.message, verdict.details)
     manifest = verdict.manifest
     producer = manifest["producer"]
     report.bundle_id = str(manifest["bundle_id"])
@@ -221,10 +173,10 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
     report.sequence = int(manifest["sequence"])
     made = manifest_created_at(manifest)
     if made > now + CLOCK_SLACK:
-        raise _Rejected(Message("office.reject.future", {
+        raise Rejected(Message("office.reject.future", {
             "file": path.name, "created_at": manifest["created_at"]}))
     if manifest["form"]["id"] != form.form_id:
-        raise _Rejected(Message("office.reject.wrong_form", {
+        raise Rejected(Message("office.reject.wrong_form", {
             "file": path.name, "form": manifest["form"]["id"], "expected": form.form_id}))
     key_id = str(producer["key_id"])
     with db.transaction() as session:
@@ -234,22 +186,23 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
             ReceivedBundle.key_id == key_id, ReceivedBundle.sequence == report.sequence))
         replay = session.get(ReceivedBundle, report.bundle_id)
     if replay is not None:  # the same signed bundle in another zip container
-        raise _already(path, report.bundle_id)
+        raise already(path, report.bundle_id)
     if earlier is not None:
-        raise _Rejected(Message("office.reject.sequence_reused", {
+        raise Rejected(Message("office.reject.sequence_reused", {
             "file": path.name, "sequence": report.sequence, "bundle": earlier}))
     if role != CHILD_ROLE[profile.role]:
-        raise _Rejected(Message("office.reject.wrong_role", {
+        raise Rejected(Message("office.reject.wrong_role", {
             "file": path.name, "role": Message(f"identity.role_{role}") if role else "-"}))
     if not report.unit_code.startswith(profile.unit_code[:4] if profile.role == "city"
                                        else profile.unit_code):
-        raise _Rejected(Message("office.reject.outside_office", {
+        raise Rejected(Message("office.reject.outside_office", {
             "file": path.name, "unit": report.unit_code, "office": profile.unit_code}))
     if intake.undecodable is not None:
-        raise _Rejected(intake.undecodable)
+        raise Rejected(intake.undecodable)
     _check_townships(intake.organizations, report.unit_code, path)
     try:
         with db.transaction() as session:
+            _one_writer(session)
             merger = _Merger(session, intake, report.bundle_id, report.unit_code, key_id, now)
             merger.run()
             report.organizations, report.visits = merger.organizations, merger.visits
@@ -268,8 +221,21 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
     except IntegrityError as exc:
         # Another member of staff merged the same bundle a moment ago (shared database).
         report.imported = False
-        raise _already(path, report.bundle_id) from exc
+        raise already(path, report.bundle_id) from exc
     return report
+
+
+#: PostgreSQL advisory lock key of "a bundle is being merged" (any constant of ours).
+MERGE_LOCK = 0x46534D47
+
+
+def _one_writer(session: Session) -> None:
+    """One bundle is merged at a time, whoever merges it: the merge reads the stored
+    records, then decides. SQLite's BEGIN IMMEDIATE already gives this; on PostgreSQL
+    two staff merging at once would otherwise decide on what the other is changing.
+    The lock is held until the transaction ends and waited for, not refused."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MERGE_LOCK})
 
 
 def _check_townships(organizations: Sequence[PreparedOrganization], unit_code: str,
@@ -277,7 +243,7 @@ def _check_townships(organizations: Sequence[PreparedOrganization], unit_code: s
     """A township reports its own organizations, a county its townships'."""
     for n, org in enumerate((o.record for o in organizations), 3):
         if not org.township_code.startswith(unit_code):
-            raise _Rejected(Message("office.reject.foreign_organization", {
+            raise Rejected(Message("office.reject.foreign_organization", {
                 "file": path.name, "row": n, "name": org.name,
                 "township": org.township_code, "unit": unit_code}))
 

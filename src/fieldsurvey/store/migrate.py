@@ -30,7 +30,8 @@ from fieldsurvey.store.db import (
     session_factories,
     sqlite_engine,
 )
-from fieldsurvey.store.dbkind import LEGACY_VERSION_TABLE, STORE, DatabaseKind, identify, stamp
+from fieldsurvey.store.dbkind import LEGACY_VERSION_TABLE, STORE, DatabaseKind, identify
+from fieldsurvey.store.dbkind import stamp as stamp_identity
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -128,7 +129,7 @@ def migrate_to_head(engine: Engine, script_location: Path, *, shown: str, file: 
         if existed and file is not None:
             backup = backup_database(file, backups or file.parent / "backups", current or "empty")
         with engine.begin() as conn:
-            stamp(conn, kind, found)
+            stamp_identity(conn, kind, found)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except Exception as exc:
