@@ -41,6 +41,7 @@ from fieldsurvey.store import open_store
 from fieldsurvey.store.models import Visit
 from fieldsurvey.store.profile import OfficerProfile, save_profile
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.guide import show_guide
 from fieldsurvey.ui.main_window import MainWindow
 from fieldsurvey.ui.print_preview import print_visit
 from fieldsurvey.ui.qt_language import use_language
@@ -76,6 +77,11 @@ def shoot_main_screens(ctx: AppContext, out: Path) -> None:
         shoot_over(window, preview, out / f"print_preview_{lang}.png")
         preview.close()
 
+    # F1: the built-in guide beside the window.
+    guide = show_guide(window, lang)
+    shoot_over(window, guide, out / f"guide_{lang}.png")
+    guide.close()
+
     window.close()
     # First run: setup alone on the desktop, in a data folder without a key (so it also
     # asks for the passphrase).
@@ -105,8 +111,7 @@ def main(argv: list[str]) -> int:
                             scrypt_n=MIN_SCRYPT_N)
             for lang in ("zh", "en"):
                 use_language(app, lang)  # Qt's own words too, as in the app
-                ctx = AppContext(lang=lang, paths=paths, db=db, form=form, profile=PROFILE,
-                                 today=lambda: TODAY)
+                ctx = AppContext(lang=lang, paths=paths, db=db, form=form, profile=PROFILE)
                 shoot_main_screens(ctx, out)
                 shoot_visit(ctx, out)
                 shoot_import(ctx, out)

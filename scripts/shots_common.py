@@ -14,13 +14,21 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
+from fieldsurvey import clock
 from fieldsurvey.ui import fit
 
 TITLE_BAR = 28
 
 
+#: Every screenshot shows the same day, whatever the real date (the demo data is
+#: laid out around it).
+SHOTS_DAY = "2026-11-21T10:00:00"
+
+
 def start_app(argv: list[str]) -> QApplication:
-    """The application as the app starts it: every window fitted to the screen."""
+    """The application as the app starts it: every window fitted to the screen, the
+    clock at :data:`SHOTS_DAY`."""
+    clock.pin(SHOTS_DAY)
     app = QApplication(argv[:1])
     fit.install(app)
     return app

@@ -139,7 +139,7 @@ def main(argv: list[str]) -> int:
             for lang in ("zh", "en"):
                 use_language(app, lang)  # Qt's own words too, as in the app
                 ctx = OfficeContext(lang=lang, paths=paths, db=db, form=form, profile=COUNTY,
-                                    staff_name="李敏", today=lambda: TODAY)
+                                    staff_name="李敏")
                 shoot_first_run(lang, out)
                 shoot_trust(ctx, card, out)
         finally:

@@ -24,7 +24,7 @@ from shots_common import fill_screen, shoot, start_app
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "county"))
-from office_helpers import COUNTY, TODAY, Township, make_office
+from office_helpers import COUNTY, Township, make_office
 
 from fieldsurvey.county.db import open_office
 from fieldsurvey.forms.loader import load_form
@@ -155,7 +155,7 @@ def main(argv: list[str]) -> int:
             for lang in ("zh", "en"):
                 use_language(app, lang)  # Qt's own words too, as in the app
                 ctx = OfficeContext(lang=lang, paths=paths, db=db, form=form, profile=COUNTY,
-                                    staff_name=STAFF, today=lambda: TODAY)
+                                    staff_name=STAFF)
                 shoot_pages(ctx, out, pending)
                 pending = None
         finally:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from shots_common import center, fill_screen, settle, shoot, shoot_over
 
+from fieldsurvey import clock
 from fieldsurvey.domain.uscc import uscc_check_char
 from fieldsurvey.forms.state import Ref
 from fieldsurvey.store.organizations import add_organization
@@ -51,7 +52,8 @@ def _prepared_visit(ctx: AppContext) -> str:
                                supervisor="咸宁市农业农村局")
         first = start_visit(s, ctx.form, org.id, PROFILE.name, dt.date(2026, 5, 12))
         save_draft(s, first.id, ctx.form, LAST_VISIT)
-        finalize(s, first.id, ctx.form, LAST_VISIT)
+        with clock.pinned("2026-05-12T17:00:00"):  # finalized on the day, as officers do
+            finalize(s, first.id, ctx.form, LAST_VISIT)
         visit = start_visit(s, ctx.form, org.id, PROFILE.name, TODAY)
         answers = answers_of(visit)
         # The officer is half-way: result picked, respondent and staff keyed in, and a

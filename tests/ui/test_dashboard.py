@@ -100,11 +100,11 @@ def test_the_tiles_show_the_townships_figures(qtbot: QtBot, township: AppContext
         "new_unions": "1", "overdue": "0",
     }
     notes = {name: tile.note_label.text() for name, tile in page.tiles.items()}
-    assert notes["organizations"] == "正常运营 6 家；另有 1 家已注销或查无"
+    assert notes["organizations"] == "正常运营 6 家\n另有 1 家已注销或查无"
     assert notes["coverage"] == "目标 85%，还差 4 家"
     assert notes["unions"] == "单独建 1 · 联合建 1"
     assert notes["membership"] == "会员 25 人 / 职工 60 人"
-    assert notes["visited"] == "走访进度 71.43%，未走访 2 家"
+    assert notes["visited"] == "走访进度 71.43%\n未走访 2 家"
     assert page.title_label.text() == "温泉街道 工作看板"
 
 

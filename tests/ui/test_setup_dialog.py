@@ -94,3 +94,31 @@ def test_a_short_passphrase_is_refused_inline(qtbot: QtBot, db: Database) -> Non
     assert not identity_exists(data_paths().keys)
     with db.transaction() as session:
         assert load_profile(session) is None
+
+
+def test_quitting_after_typing_asks_first_and_enter_keeps_the_work(
+        qtbot: QtBot, db: Database) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = SetupDialog(db, data_paths(), "zh")
+    qtbot.addWidget(dialog)
+    show_active(qtbot, dialog)
+    type_into(qtbot, dialog, "township_code", "330108001")
+    qtbot.keyClick(dialog.edits["township_code"], Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert box is not None and box.isVisible() and dialog.isVisible()
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the default answer keeps the work
+    qtbot.waitUntil(lambda: dialog.discard_box is None)
+    assert dialog.isVisible() and dialog.edits["township_code"].text() == "330108001"
+    dialog.reject()
+    with qtbot.waitSignal(dialog.rejected):
+        dialog.discard_box.button(QMessageBox.StandardButton.Discard).click()
+
+
+def test_quitting_before_typing_asks_nothing(qtbot: QtBot, db: Database) -> None:
+    dialog = SetupDialog(db, data_paths(), "zh")
+    qtbot.addWidget(dialog)
+    show_active(qtbot, dialog)
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Escape)
+    assert getattr(dialog, "discard_box", None) is None

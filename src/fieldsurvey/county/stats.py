@@ -329,15 +329,18 @@ def _moment_text(moment: dt.datetime | None, lang: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def footnotes(table: MonthlyTable, lang: str) -> str:
-    """Every counting rule in words, then when and from which bundles the table was made:
-    the same month's table changes as late visits arrive, so a printed one says which."""
-    notes = rules_text(lang, campaign_start())
+def provenance_text(table: MonthlyTable, lang: str) -> str:
+    """When and from which bundles the table was made: the same month's table changes
+    as late visits arrive, so every copy says which it is."""
     made = table.provenance
-    return notes + " " + render("office_stats.provenance", lang,
-                                generated=_moment_text(made.generated_at, lang),
-                                bundles=made.bundles,
-                                latest=_moment_text(made.latest_bundle, lang))
+    return render("office_stats.provenance", lang,
+                  generated=_moment_text(made.generated_at, lang), bundles=made.bundles,
+                  latest=_moment_text(made.latest_bundle, lang))
+
+
+def footnotes(table: MonthlyTable, lang: str) -> str:
+    """Every counting rule in words, then the table's provenance."""
+    return rules_text(lang, campaign_start()) + " " + provenance_text(table, lang)
 
 
 def signature_labels(lang: str) -> tuple[str, str, str]:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from fieldsurvey import clock
 from fieldsurvey.cases.dashboard import Dashboard, load_dashboard
+from fieldsurvey.cases.month_end import rules_text
 from fieldsurvey.cases.rates import census_share_text, rate_text, target_text
 from fieldsurvey.cases.status import STATUSES, Status
 from fieldsurvey.forms.model import pick_label
@@ -183,6 +184,10 @@ class DashboardPage(QWidget):
             self.title_label.setText(ctx.tr("ui.dashboard.title"))
         self.as_of_label.setText(ctx.tr("ui.dashboard.as_of", date=today.isoformat()))
         self._show_tiles(board, today.year, today.month)
+        # The counting rules in words, the same as every table's footnote.
+        rules = rules_text(ctx.lang, ctx.form.campaign_start)
+        for tile in self.tiles.values():
+            tile.setToolTip(rules)
         self._show_gauge(board)
         self._show_table(board)
         self._show_bars(board)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from fieldsurvey.messages import render
 
@@ -23,6 +23,23 @@ def ask_discard(parent: QWidget, lang: str, discard: Callable[[], None]) -> QMes
     box.button(QMessageBox.StandardButton.Cancel).setText(render("ui.discard.keep", lang))
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-    box.button(QMessageBox.StandardButton.Discard).clicked.connect(discard)
+    # Through a lambda: ``clicked`` carries a flag a bound Qt slot such as QDialog.reject
+    # would be handed and refuse.
+    box.button(QMessageBox.StandardButton.Discard).clicked.connect(
+        lambda _checked=False: discard())
     box.open()
     return box
+
+
+def reject_asking(dialog: QDialog, lang: str, unsaved: bool,
+                  reject: Callable[[], None]) -> None:
+    """What a dialog's ``reject`` (取消, Esc, the close box) does: go at once when nothing
+    was typed, else ask, and go only on 放弃修改. One question at a time."""
+    if not unsaved:
+        reject()
+        return
+    if getattr(dialog, "discard_box", None) is not None:
+        return
+    box = ask_discard(dialog, lang, reject)
+    dialog.discard_box = box  # type: ignore[attr-defined]
+    box.finished.connect(lambda _result: setattr(dialog, "discard_box", None))

@@ -29,7 +29,7 @@ from fieldsurvey.store.models import Organization
 from fieldsurvey.store.organizations import EDITABLE
 from fieldsurvey.ui import fit
 from fieldsurvey.ui.context import AppContext
-from fieldsurvey.ui.discard import ask_discard
+from fieldsurvey.ui.discard import reject_asking
 
 # Fields picked from a choice list of the shipped form (the codes are stored).
 CHOICE_LISTS = {"reg_type": "reg_type", "field": "org_field"}
@@ -104,18 +104,7 @@ class OrganizationDialog(QDialog):
 
     def reject(self) -> None:
         """取消 or Esc: typed changes are thrown away only when the officer says so."""
-        if self._touched and self.discard_box is None:
-            self.discard_box = ask_discard(self, self.ctx.lang, self._discard)
-            self.discard_box.finished.connect(self._forget_box)
-            return
-        super().reject()
-
-    def _discard(self) -> None:
-        self._touched.clear()
-        self.reject()
-
-    def _forget_box(self) -> None:
-        self.discard_box = None
+        reject_asking(self, self.ctx.lang, bool(self._touched), super().reject)
 
     def _input(self, field: str) -> QLineEdit | QComboBox:
         if field not in CHOICE_LISTS:

@@ -26,6 +26,7 @@ from fieldsurvey.paths import DataPaths
 from fieldsurvey.store import Database
 from fieldsurvey.store.profile import OfficerProfile, check_profile, save_profile
 from fieldsurvey.ui import fit
+from fieldsurvey.ui.discard import reject_asking
 
 FIELDS = ("name", "phone", "township_code", "township_name", "county_code", "county_name")
 _ERROR_STYLE = "color: #b3261e;"
@@ -82,6 +83,11 @@ class SetupDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         fit.scroll_body(self)  # on a small screen the fields scroll, the buttons stay
+
+    def reject(self) -> None:
+        """Quit: what was typed is thrown away only when the officer says so."""
+        typed = any(edit.text() for edit in self.edits.values())
+        reject_asking(self, self.lang, typed, super().reject)
 
     def tr_(self, code: str, **params: object) -> str:
         return render(code, self.lang, **params)

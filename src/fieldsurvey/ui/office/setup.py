@@ -50,6 +50,7 @@ from fieldsurvey.messages import LANGUAGES, render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.store import StoreError
 from fieldsurvey.ui import fit
+from fieldsurvey.ui.discard import reject_asking
 
 ROLES: tuple[OfficeRole, ...] = ("county", "city")
 #: The fields with an error line under them, in the order Enter walks through them.
@@ -400,6 +401,11 @@ class OfficeSetupDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
+        """取消, Esc or the close box: typed work is thrown away only when asked."""
+        typed = any(edit.text() for edit in self.edits.values())
+        reject_asking(self, self.lang, typed, self._give_up)
+
+    def _give_up(self) -> None:
         self._drop_database()
         super().reject()
 

@@ -46,7 +46,9 @@ from fieldsurvey.county.stats import (
     COLUMNS,
     MonthlyTable,
     explain_cell,
+    footnotes,
     monthly_table,
+    provenance_text,
     type_label,
 )
 from fieldsurvey.ui.charts import count_text
@@ -277,13 +279,15 @@ class StatsPage(QWidget):
         self.title_label.setText(self.ctx.tr(
             "ui.office_stats.heading", unit=self.ctx.profile.unit_name, year=table.year,
             month=table.month, date=table.month_end.isoformat()))
-        self.status_label.setText(self.ctx.tr(
+        self.status_label.setText((self.ctx.tr(
             "ui.office_stats.summary", registered=count_text(table.total.registered),
             operating=count_text(table.total.operating),
             unions=count_text(table.total.unions),
             coverage=rate_text(*table.total.rate_parts("coverage")),
             target=target_text(COVERAGE_TARGET)) if table.total.registered
             else self.ctx.tr("ui.office_stats.no_data"))
+            + " " + provenance_text(table, self.ctx.lang))
+        self.status_label.setToolTip(footnotes(table, self.ctx.lang))  # the rules in words
         self.chart.set_data(
             [(area.code, area.name, rate_of(table.area_totals[area.code].rate_parts("coverage")),
               rate_text(*table.area_totals[area.code].rate_parts("coverage")))
