@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from version_forms import V1, V2, v3
 
 from fieldsurvey.cli import main
 from fieldsurvey.forms.loader import load_form_markdown
 from fieldsurvey.forms.versions import Change, compare, refused
+from version_forms import V1, V2, v3
 
 
 def _by_kind(changes: list[Change]) -> dict[str, Change]:
