@@ -57,6 +57,15 @@ def remember_form_file(session: Session, path: Path) -> FormDefinition:
     return remember_source(session, read_form(path), path.name)
 
 
+def remember_shipped_forms(session: Session, shipped: Path) -> FormDefinition:
+    """Keep the shipped form and every earlier version shipped beside it (in
+    ``history/``), so drafts begun on any of them can move to the newest one;
+    returns the shipped form."""
+    for older in sorted((shipped.parent / "history").glob(f"{shipped.stem}-*.xlsx")):
+        remember_form_file(session, older)
+    return remember_form_file(session, shipped)
+
+
 def stored_form(session: Session, form_id: str, version: str) -> FormDefinition | None:
     row = session.get(FormVersion, (form_id, version))
     return None if row is None else _parsed(row.sha256, row.source, row.source_name)
