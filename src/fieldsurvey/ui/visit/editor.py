@@ -42,6 +42,7 @@ from fieldsurvey.forms.state import FormState, Ref
 from fieldsurvey.forms.validation import Issue, check
 from fieldsurvey.messages import Message
 from fieldsurvey.store.db import StoreError
+from fieldsurvey.store.form_versions import open_draft, reopen_on_newest
 from fieldsurvey.store.models import Organization, Visit
 from fieldsurvey.store.prefill import pending_prefill, set_pending_prefill
 from fieldsurvey.store.visits import (
@@ -101,9 +102,13 @@ class VisitEditor(QWidget):
         self.finalize_dialog: FinalizeDialog | None = None
         self.delete_dialog: DeleteDialog | None = None
         self.history_dialog: HistoryDialog | None = None
+        # Questions new or changed since the form version the visit was on, marked in
+        # the section navigator after the visit moved to the newest version.
+        self.version_changes: set[str] = set()
         answers = self._load()
         self._build()
         self._bind_state(answers)
+        self._mark_version_changes()
         self._apply_mode()
         self.refresh()
         self.timer = QTimer(self)
@@ -120,6 +125,15 @@ class VisitEditor(QWidget):
             organization = session.get(Organization, visit.organization_id)
             self.organization = organization.name if organization is not None else ""
             self.status, self.revision = visit.status, visit.revision
+            if (visit.status == "draft" and visit.deleted_at is None
+                    and visit.form_id == self.form.form_id
+                    and visit.form_version != self.form.version):
+                try:
+                    moved = open_draft(session, self.visit_id, self.form)
+                except VisitError:
+                    moved = None  # its version was never recorded: it opens as before
+                if moved is not None:
+                    self.version_changes = moved.added | moved.changed
             self.officer = visit.officer
             self.is_deleted = visit.deleted_at is not None
             self.deleted_reason = visit.deleted_reason or ""
@@ -261,6 +275,10 @@ class VisitEditor(QWidget):
         shortcut = QShortcut(QKeySequence(keys), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
+
+    def _mark_version_changes(self) -> None:
+        pages = {self.page_of[name] for name in self.version_changes if name in self.page_of}
+        self.navigator.mark_changed(pages, self.ctx.tr("formver.section_changed"))
 
     def _bind_state(self, answers: dict[str, Any]) -> None:
         self.state = FormState(self.form, answers)
@@ -730,16 +748,30 @@ class VisitEditor(QWidget):
         """Start the next revision of a finalized visit; the finalized one stays frozen."""
         if self.status != "final" or self.is_deleted:
             return
+        moved = None
         try:
+            try:
+                with self.ctx.db.transaction() as session:
+                    moved = reopen_on_newest(session, self.visit_id, self.form)
+            except VisitError as exc:
+                if exc.message.code != "formver.unknown_version":
+                    raise
+                with self.ctx.db.transaction() as session:  # an unrecorded old version
+                    reopen(session, self.visit_id)
             with self.ctx.db.transaction() as session:
-                visit = reopen(session, self.visit_id)
+                visit = session.get_one(Visit, self.visit_id)
                 self.revision = visit.revision
+                answers = answers_of(visit)
         except _SAVE_ERRORS as exc:
             message = exc.message if isinstance(exc, (VisitError, StoreError)) else None
             self.save_status.setText(self.ctx.word(message) if message else str(exc))
             return
         self.status = "draft"
         self.show_all = False
+        if moved is not None:
+            self._bind_state(answers)
+            self.version_changes = moved.added | moved.changed
+            self._mark_version_changes()
         self._apply_mode()
         self.refresh()
         self.reopened.emit(self.visit_id)
