@@ -91,6 +91,9 @@ def chain(session: Session, form_id: str, start: str,
 
 def _move(session: Session, visit_id: str, newest: FormDefinition) -> Moved | None:
     visit = live_draft(session, visit_id)
+    if visit.form_id != newest.form_id:
+        raise VisitError(Message("formver.other_form", {"old": visit.form_id,
+                                                         "new": newest.form_id}))
     if visit.form_version == newest.version:
         return None
     if version_key(visit.form_version) > version_key(newest.version):
