@@ -163,3 +163,14 @@ def test_a_draft_saved_again_on_v3_keeps_the_kept_answers(
         answers["reasons"] = ["retired", "few"]
         save_draft(s, visit_id, forms[2], answers)
         assert answers_of(s.get_one(Visit, visit_id))[KEPT]["2"]["old_remark"] == "门口无牌子"
+
+
+def test_prefilled_answers_awaiting_confirmation_follow_the_rename(
+        db: Database, forms: list[FormDefinition]) -> None:
+    from fieldsurvey.store.prefill import pending_prefill, set_pending_prefill
+
+    visit_id = _visit(db, forms[0], ON_V1)
+    with db.transaction() as s:
+        set_pending_prefill(s, visit_id, ["chair_nm", "staff", "old_remark", "leader@0"])
+        open_draft(s, visit_id, forms[2])
+        assert pending_prefill(s, visit_id) == {"chair_name", "staff", "leader@0"}

@@ -180,6 +180,15 @@ def move_answers(answers: Answers, chain: Sequence[FormDefinition]) -> Moved:
     return moved
 
 
+def names_through(chain: Sequence[FormDefinition]) -> dict[str, str]:
+    """Name on ``chain[0]`` -> name on the last version, for what survives every step."""
+    names = {name: name for name in chain[0].nodes} if chain else {}
+    for old, new in itertools.pairwise(chain):
+        step = identify(old, new).new_of_old
+        names = {first: step[now] for first, now in names.items() if now in step}
+    return names
+
+
 def kept_answers(answers: Answers) -> dict[str, dict[str, Any]]:
     """Answers kept under their old names: ``{version: {ref_key: value}}``."""
     return copy.deepcopy(dict(answers.get(KEPT) or {}))

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from fieldsurvey.filegate import read_form
 from fieldsurvey.forms.loader import load_form_source
-from fieldsurvey.forms.mapping import Moved, move_answers
+from fieldsurvey.forms.mapping import Moved, move_answers, names_through
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.versions import version_key
 from fieldsurvey.messages import Message
 from fieldsurvey.store.models import FormVersion
+from fieldsurvey.store.prefill import pending_prefill, set_pending_prefill
 from fieldsurvey.store.visits import VisitError, answers_of, live_draft, reopen, save_draft
 
 
@@ -99,10 +100,25 @@ def _move(session: Session, visit_id: str, newest: FormDefinition) -> Moved | No
     if version_key(visit.form_version) > version_key(newest.version):
         raise VisitError(Message("formver.visit_newer", {
             "id": visit_id, "version": visit.form_version, "newest": newest.version}))
-    moved = move_answers(answers_of(visit), chain(session, visit.form_id, visit.form_version,
-                                                  newest))
+    forms = chain(session, visit.form_id, visit.form_version, newest)
+    moved = move_answers(answers_of(visit), forms)
     save_draft(session, visit_id, newest, moved.answers)
+    # Prefilled answers still waiting for the officer's confirmation follow their
+    # questions' new names; those of removed questions have nothing left to confirm.
+    pending = pending_prefill(session, visit_id)
+    if pending:
+        set_pending_prefill(session, visit_id, _renamed_keys(pending, names_through(forms)))
     return moved
+
+
+def _renamed_keys(keys: set[str], names: dict[str, str]) -> list[str]:
+    """``name`` / ``name@0.1`` (store.visits.ref_key) under the new names."""
+    out = []
+    for key in keys:
+        name, at, indices = key.partition("@")
+        if name in names:
+            out.append(names[name] + at + indices)
+    return out
 
 
 def open_draft(session: Session, visit_id: str, newest: FormDefinition) -> Moved | None:
