@@ -112,3 +112,20 @@ def test_form_check_against_a_missing_or_broken_old_form_is_one_line(
     assert main(["--lang", "en", "form", "check", str(new), "--against", str(broken)]) == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_a_choice_removed_with_fs_removed_is_accepted_and_its_answers_kept() -> None:
+    from fieldsurvey.forms.mapping import KEPT, move_answers
+
+    dropped = v3().replace("| | reason | unaware | Unaware | |", "").replace(
+        "| list_name | name | label | fs_previous_value |",
+        "| list_name | name | label | fs_previous_value | fs_removed |").replace(
+        "| | yn | no | No | |", "| | yn | no | No | | |\n| | reason | unaware | Unaware | | yes |")
+    v2, new = load_form_markdown(V2), load_form_markdown(dropped)
+    assert [c.name for c in new.choices["reason"]] == ["few", "parttime_staff", "retired"]
+    changes = compare(v2, new)
+    assert refused(changes) == []
+    declared = _by_kind(changes)["choice_removed_declared:unaware"]
+    assert (declared.sheet, declared.row, declared.column) == ("choices", 9, "fs_removed")
+    moved = move_answers({"reasons": ["unaware", "few"]}, [v2, new]).answers
+    assert moved["reasons"] == ["few"] and moved[KEPT] == {"2": {"reasons": ["unaware", "few"]}}

@@ -172,6 +172,7 @@ class _Builder:
         self.choice_rows = _rows("choices", getattr(data, "choices", None) or [])
         self.setting_rows = _rows("settings", getattr(data, "settings", None) or [])
         self.choices: dict[str, list[Choice]] = {}
+        self.removed_choices: dict[tuple[str, str], int] = {}
         self.names: dict[str, int] = {}
 
     def build(self) -> FormDefinition:
@@ -207,6 +208,7 @@ class _Builder:
             previous_names={r.get("name"): r.get("fs_previous_name") for r in self.survey
                             if r.get("name") and r.get("fs_previous_name")},
             removed={r.get("name"): r.number for r in self.removed},
+            removed_choices=self.removed_choices,
             rows={r.get("name"): r.number for r in self.survey
                   if r.get("name") and not r.get("type").lower().startswith("end")},
             choice_rows={(r.get("list_name"), r.get("name")): r.number
@@ -259,6 +261,11 @@ class _Builder:
                 self.check.add("choices", row.number, "name", "form.duplicate_choice",
                                list=list_name, name=name)
             seen.add((list_name, name))
+            if row.get("fs_removed").lower() in _YES:
+                # An earlier version's choice dropped on purpose (forms.versions): no
+                # longer offered; answers that chose it are kept under their old value.
+                self.removed_choices[(list_name, name)] = row.number
+                continue
             extra = {k: v for k, v in row.cells.items()
                      if k not in ("list_name", "name") and "::" not in k and k != "label"}
             self.choices.setdefault(list_name, []).append(

@@ -120,6 +120,9 @@ class FormDefinition:
     # purpose (``fs_removed``) -> the survey row that says so.
     previous_names: Mapping[str, str] = field(default_factory=dict, compare=False)
     removed: Mapping[str, int] = field(default_factory=dict, compare=False)
+    # (list, choice) -> choices row of an earlier choice dropped on purpose (fs_removed).
+    removed_choices: Mapping[tuple[str, str], int] = field(default_factory=dict,
+                                                           compare=False)
     # Sheet rows, so a comparison of two versions can name the row to look at.
     rows: Mapping[str, int] = field(default_factory=dict, compare=False)
     choice_rows: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)

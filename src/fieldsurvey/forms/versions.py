@@ -229,8 +229,16 @@ class _Diff:
             targets = by_old.get(value, [])
             old_row = self.old.choice_rows.get((old_list, value))
             if not targets:
-                self.add("choice_removed", "old", "choices", old_row, "name", True,
-                         list=old_list, name=value, questions=questions)
+                declared = self.new.removed_choices.get((new_list, value))
+                if declared is not None:
+                    self.add("choice_removed_declared", "new", "choices", declared,
+                             "fs_removed", list=new_list, name=value, questions=questions)
+                    if stat:
+                        self.add("stat_choices", "new", "choices", declared, "fs_removed",
+                                 True, list=new_list, name=value)
+                else:
+                    self.add("choice_removed", "old", "choices", old_row, "name", True,
+                             list=old_list, name=value, questions=questions)
                 continue
             if targets == [value]:
                 continue
