@@ -38,7 +38,10 @@ EN = "English (en)"
 FORM_ID = "so_union_visit"
 # 2026120501: dates are checked against the visit date, not the day of keying
 # (a paper form keyed weeks later is normal); a visit over 60 days back warns.
-VERSION = "2026120501"
+# 2026120502: 亮牌子 (双亮: the union's plaque and its chair's name on show), the first
+# version to follow another mid-campaign; checked with
+# `fieldsurvey form check forms/so_union_visit.xlsx --against <2026120501>`.
+VERSION = "2026120502"
 TITLE = "社会组织建会情况走访记录"
 
 SURVEY_COLUMNS = [
@@ -423,6 +426,13 @@ SURVEY: list[Row] = [
             "Union funds are 2% of the total payroll. For a federation: paid in full "
             "and on time to the federation."),
       required=YES, required_message=REQ, stat="dues_paid"),
+    q("select_one shuangliang", "plaque_displayed",
+      ("是否“亮牌子”（工会牌子和工会主席姓名公开展示，即“双亮”）",
+       "Are the union's plaque and its chair's name on display (“双亮”)?"),
+      hint=("在单位办公场所看得到的地方挂出工会牌子、公示工会主席姓名和联系方式。",
+            "The union's plaque hangs, and its chair's name and contact are posted, "
+            "where staff can see them at the workplace."),
+      required=YES, required_message=REQ),
     end("union_work"),
     begin("leaders", ("工会领导班子成员", "Union leadership"), relevant=T.roster,
           repeat=True),
@@ -556,6 +566,12 @@ CHOICES: dict[str, list[tuple[str, str, str]]] = {
     "yes_no": [
         ("yes", "是", "Yes"),
         ("no", "否", "No"),
+    ],
+    "shuangliang": [
+        ("both", "双亮（牌子和主席姓名都已公开）", "Both plaque and chair's name"),
+        ("plaque_only", "只挂了工会牌子", "Only the plaque"),
+        ("name_only", "只公示了主席姓名", "Only the chair's name"),
+        ("neither", "都没有", "Neither"),
     ],
     "union_status": [
         ("none", "未建会", "No union"),

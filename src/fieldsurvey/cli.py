@@ -87,6 +87,8 @@ def _officer_parsers(commands: Any, t: Callable[[str], str]) -> None:
     form_commands = form.add_subparsers(dest="form_command", metavar="ACTION", required=True)
     check = sub(form_commands, "check", "cli.help_form_check")
     check.add_argument("files", nargs="*", metavar="FILE", help=t("cli.help_form_files"))
+    check.add_argument("--against", metavar="OLD", default=None,
+                       help=t("formver.help_against"))
 
     ident = sub(commands, "identity", "cli.help_identity")
     ident_commands = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
@@ -210,7 +212,7 @@ def _command(args: argparse.Namespace, lang: str) -> int:
     if args.command == "form":
         from fieldsurvey.commands.form import form_check  # load only what is used
 
-        return form_check(args.files, lang)
+        return form_check(args.files, lang, against=args.against)
     if args.command == "selfcheck":
         from fieldsurvey.commands.selfcheck import selfcheck
         from fieldsurvey.ui.probe import qt_probe  # Qt itself loads only in the last step

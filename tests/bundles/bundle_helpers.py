@@ -99,7 +99,7 @@ SHIPPED_ANSWERS = {
     "chair_elected": "yes", "union_members": 20, "union_members_women": 10,
     "committees": ["union_committee", "audit_committee"], "members_congress": "yes",
     "workers_congress": "no", "collective_bargaining": "no", "workers_home": "yes",
-    "dues_paid": "yes",
+    "dues_paid": "yes", "plaque_displayed": "both",
     "leaders": [
         {"leader_name": "张三", "leader_sex": "male", "leader_post": "chair",
          "leader_tenure": "part_time"},

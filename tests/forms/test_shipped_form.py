@@ -36,7 +36,7 @@ def own_union_visit() -> dict[str, Any]:
         "union_members_women": 16,
         "committees": ["union_committee", "audit_committee", "women_committee"],
         "members_congress": "yes", "workers_congress": "no", "collective_bargaining": "no",
-        "workers_home": "yes", "dues_paid": "yes",
+        "workers_home": "yes", "dues_paid": "yes", "plaque_displayed": "both",
         "leaders": [{"leader_name": "王芳", "leader_sex": "female", "leader_post": "chair",
                      "leader_tenure": "part_time", "leader_phone": "0715-8123456"}],
     }

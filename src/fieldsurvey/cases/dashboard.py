@@ -36,6 +36,7 @@ from fieldsurvey.cases.status import STATUSES, Status
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.stats import FactError, extract_facts
 from fieldsurvey.register.dates import iso_day
+from fieldsurvey.store.form_versions import stored_form
 from fieldsurvey.store.models import Organization, Visit, VisitRevision
 
 
@@ -147,14 +148,18 @@ def _visit_facts(session: Session, form: FormDefinition) -> Iterator[tuple[Any, 
               .group_by(VisitRevision.visit_id).subquery())
     frozen = aliased(VisitRevision)
     reopened = (select(Visit.id, Visit.organization_id, frozen.answers_json,
-                       frozen.finalized_at)
+                       frozen.finalized_at, frozen.form_version)
                 .join(latest, latest.c.visit_id == Visit.id)
                 .join(frozen, and_(frozen.visit_id == Visit.id,
                                    frozen.revision == latest.c.rev))
                 .where(Visit.status == "draft", Visit.deleted_at.is_(None)))
-    for visit_id, org_id, answers, finalized_at in session.execute(reopened):
+    for visit_id, org_id, answers, finalized_at, version in session.execute(reopened):
+        # The frozen revision may be of an older form version, whose stat questions
+        # may have had other names: read it with that version's fs_stat roles.
+        own = form if version == form.version else \
+            stored_form(session, form.form_id, version) or form
         try:
-            fact = extract_facts(form, json.loads(answers))
+            fact = extract_facts(own, json.loads(answers))
         except FactError:
             continue  # an answer that fits no longer: the county refuses it too
         if fact.visit_date is None:

@@ -315,6 +315,9 @@ def _union_answers(rng: random.Random, org: DemoOrganization, plan: VisitPlan,
             "collective_bargaining": _yes(rng, 0.3), "workers_home": _yes(rng, 0.4),
             "dues_paid": _yes(rng, 0.75),
         })
+        # Derived rather than drawn, so every later draw (and every demo figure) stays
+        # as it was before the question existed (form 2026120502).
+        a["plaque_displayed"] = "both" if a["members_congress"] == "yes" else "plaque_only"
         if rng.random() < 0.7:
             a["union_uscc"] = _uscc(rng, "81", org.division)
         if status in ROSTER:

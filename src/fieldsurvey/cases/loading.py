@@ -11,7 +11,7 @@ the officer's local database.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from fieldsurvey.cases.status import Status, derive_status, is_overdue
 from fieldsurvey.cases.text import searchable_text
 from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.store.form_versions import stored_form, stored_versions
 
 
 @dataclass(slots=True)
@@ -57,16 +58,25 @@ _FACTS = ("visit_date", "visit_result", "union_status", "next_visit_date", "oper
           "staff_total", "union_members", "union_setup_date", "reg_type")
 
 
-def _finalized(form: FormDefinition, where: str) -> str:
+def _finalized(form: FormDefinition, where: str,
+               older: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """Every finalized, not deleted visit's facts (``where`` narrows the visits).
 
     A reopened visit (a draft of revision n > 1) still counts with the facts of
-    its last finalized revision, read from the frozen copy's answers.
+    its last finalized revision, read from the frozen copy's answers, under the
+    names its own form version gave the stat questions (``older``: the stored
+    versions whose names differ, bound as ``:ver_i`` and ``:path_<fact>_i``).
     """
     stat_names = form.stat_fields()
-    frozen = ", ".join(
-        f"json_extract(r.answers_json, :path_{fact})" if fact in stat_names else "NULL"
-        for fact in _FACTS)
+
+    def frozen_fact(fact: str) -> str:
+        own = f"json_extract(r.answers_json, :path_{fact})" if fact in stat_names else "NULL"
+        cases = [f"WHEN :ver_{i} THEN json_extract(r.answers_json, :path_{fact}_{i})"
+                 for i, names in enumerate((older or {}).values())
+                 if fact in names and names[fact] != stat_names.get(fact)]
+        return f"CASE r.form_version {' '.join(cases)} ELSE {own} END" if cases else own
+
+    frozen = ", ".join(frozen_fact(fact) for fact in _FACTS)
     columns = ", ".join(_FACTS)
     # Only constant SQL is put together here; values travel as bound parameters.
     return f"""
@@ -97,6 +107,16 @@ _ORGANIZATIONS = """
     SELECT id, name, uscc, reg_type, field, search_key, uscc_pending
       FROM organization o WHERE {where}
      ORDER BY {sort_key}, id"""
+
+
+def _older_stat_names(session: Session, form: FormDefinition) -> dict[str, dict[str, str]]:
+    """Stat key -> question name of every other stored version of the form."""
+    out = {}
+    for version in stored_versions(session, form.form_id):
+        other = stored_form(session, form.form_id, version)
+        if version != form.version and other is not None:
+            out[version] = other.stat_fields()
+    return out
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -149,7 +169,11 @@ def load_cases(session: Session, form: FormDefinition, township_code: str | None
                                                             strict=True)}
     stat_names = form.stat_fields()
     params |= {f"path_{fact}": f'$."{stat_names[fact]}"' for fact in _FACTS if fact in stat_names}
-    fin = _finalized(form, " AND ".join(visit_where))
+    older = _older_stat_names(session, form)
+    for i, (version, roles) in enumerate(older.items()):
+        params[f"ver_{i}"] = version
+        params |= {f"path_{fact}_{i}": f'$."{roles[fact]}"' for fact in _FACTS if fact in roles}
+    fin = _finalized(form, " AND ".join(visit_where), older)
     cursor = _cursor(session)
 
     def query(sql: str) -> list[tuple[Any, ...]]:

@@ -50,7 +50,7 @@ _TRANSLATABLE = {
 SURVEY_COLUMNS = _TRANSLATABLE | {
     "type", "name", "required", "constraint", "relevant", "default", "calculation",
     "choice_filter", "read_only", "appearance", "repeat_count", "fs_warning",
-    "fs_prefill", "fs_stat",
+    "fs_prefill", "fs_stat", "fs_previous_name", "fs_removed",
 }  # fmt: skip
 EXPRESSION_COLUMNS = (
     "relevant", "constraint", "calculation", "required", "read_only", "repeat_count",
@@ -62,8 +62,12 @@ APPEARANCES = {"multiline", "minimal", "field-list"}
 CHOICE_MEDIA_COLUMNS = {"image", "audio", "video", "big-image", "media"}
 UNSUPPORTED_SHEETS = {"external_choices", "entities", "osm"}
 REGISTER_ATTRS = ("name", "uscc", "reg_type", "supervisor", "address", "legal_rep", "phone")
+# A choice's ``fs_previous_value``: the earlier version's choice names it takes over
+# (forms.versions); not a choice_filter column.
+PREVIOUS_VALUE = "fs_previous_value"
 _BOOL_WORDS = {"yes": "true()", "true": "true()", "true()": "true()",
                "no": "false()", "false": "false()", "false()": "false()"}  # fmt: skip
+_YES = {"yes", "true", "true()", "1"}
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
 _LANG_RE = re.compile(r"\(([A-Za-z-]+)\)\s*$")
@@ -121,9 +125,6 @@ def load_form(path: str | os.PathLike[str]) -> FormDefinition:
 
     Raises :class:`FormLoadError` listing every problem found.
     """
-    from pyxform.errors import PyXFormError
-    from pyxform.xls2json_backends import get_xlsform
-
     path = Path(path)
     try:
         # pyxform reads the checked bytes, never the path: what was checked is what is read.
@@ -131,13 +132,22 @@ def load_form(path: str | os.PathLike[str]) -> FormDefinition:
     except Refused as exc:
         raise FormLoadError(path.name, [FormProblem(path.name, None, None,
                                                     exc.message(path.name))]) from None
+    return load_form_source(raw, path.name, path.suffix)
+
+
+def load_form_source(raw: bytes, name: str, suffix: str = "") -> FormDefinition:
+    """A form from bytes that already passed the file gate (or were stored after it):
+    the store keeps each version's source so a finalized visit prints as it was."""
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import get_xlsform
+
     kind = ".xlsx" if raw.startswith(b"PK") else ".xls" if raw.startswith(b"\xd0\xcf") else \
-        ".csv" if path.suffix.lower() == ".csv" else ".md"
+        ".csv" if suffix.lower() == ".csv" else ".md"
     try:
         data = get_xlsform(raw, file_type=kind)
     except (PyXFormError, OSError, ValueError, KeyError) as exc:
-        raise _refused(path.name, exc) from exc
-    return _Builder(data, path.name).build()
+        raise _refused(name, exc) from exc
+    return _Builder(data, name).build()
 
 
 def load_form_markdown(text: str, name: str = "form.md") -> FormDefinition:
@@ -158,9 +168,11 @@ class _Builder:
         self.source = source_name
         self.check = ProblemList()
         self.survey = _rows("survey", getattr(data, "survey", None) or [])
+        self.removed = self._take_removed(data)
         self.choice_rows = _rows("choices", getattr(data, "choices", None) or [])
         self.setting_rows = _rows("settings", getattr(data, "settings", None) or [])
         self.choices: dict[str, list[Choice]] = {}
+        self.removed_choices: dict[tuple[str, str], int] = {}
         self.names: dict[str, int] = {}
 
     def build(self) -> FormDefinition:
@@ -193,7 +205,27 @@ class _Builder:
             nodes=nodes,
             parents=parents,
             campaign_start=campaign_start,
+            previous_names={r.get("name"): r.get("fs_previous_name") for r in self.survey
+                            if r.get("name") and r.get("fs_previous_name")},
+            removed={r.get("name"): r.number for r in self.removed},
+            removed_choices=self.removed_choices,
+            rows={r.get("name"): r.number for r in self.survey
+                  if r.get("name") and not r.get("type").lower().startswith("end")},
+            choice_rows={(r.get("list_name"), r.get("name")): r.number
+                         for r in self.choice_rows},
         )
+
+    def _take_removed(self, data: Any) -> list[_Row]:
+        """Rows marked ``fs_removed``: declarations that an earlier version's question
+        is gone on purpose (forms.versions), not questions. pyxform must not see them,
+        so they become empty rows, which keeps every other row's number."""
+        removed = [r for r in self.survey if r.get("fs_removed").lower() in _YES]
+        if removed:
+            self.survey = [r for r in self.survey if r not in removed]
+            raw = list(getattr(data, "survey", None) or [])
+            gone = {r.number - 2 for r in removed}
+            data.survey = [{} if i in gone else row for i, row in enumerate(raw)]
+        return removed
 
     # -- sheets -------------------------------------------------------------
     def _settings(self) -> dict[str, str]:
@@ -229,6 +261,11 @@ class _Builder:
                 self.check.add("choices", row.number, "name", "form.duplicate_choice",
                                list=list_name, name=name)
             seen.add((list_name, name))
+            if row.get("fs_removed").lower() in _YES:
+                # An earlier version's choice dropped on purpose (forms.versions): no
+                # longer offered; answers that chose it are kept under their old value.
+                self.removed_choices[(list_name, name)] = row.number
+                continue
             extra = {k: v for k, v in row.cells.items()
                      if k not in ("list_name", "name") and "::" not in k and k != "label"}
             self.choices.setdefault(list_name, []).append(
@@ -251,6 +288,11 @@ class _Builder:
                                name=name, first_row=self.names[name])
             else:
                 self.names[name] = row.number
+        for row in self.removed:
+            name = row.get("name")
+            if name in self.names:
+                self.check.add("survey", row.number, "name", "form.duplicate_name",
+                               name=name, first_row=self.names[name])
 
     def _survey_tree(self) -> Group | None:
         for header in self._headers("survey"):

@@ -115,6 +115,17 @@ class FormDefinition:
     # whose registration date is unknown count as registered from then, and no union
     # set up before it is ever "new" (cases.month_end).
     campaign_start: dt.date | None = None
+    # What a new version declares about the one before (forms.versions): question
+    # name -> its earlier name (``fs_previous_name``), and earlier names removed on
+    # purpose (``fs_removed``) -> the survey row that says so.
+    previous_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    removed: Mapping[str, int] = field(default_factory=dict, compare=False)
+    # (list, choice) -> choices row of an earlier choice dropped on purpose (fs_removed).
+    removed_choices: Mapping[tuple[str, str], int] = field(default_factory=dict,
+                                                           compare=False)
+    # Sheet rows, so a comparison of two versions can name the row to look at.
+    rows: Mapping[str, int] = field(default_factory=dict, compare=False)
+    choice_rows: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)
     # Computed once: every stored visit asks for it (see forms.stats).
     _stat_fields: Mapping[str, str] = field(init=False, repr=False, compare=False)
 

@@ -64,6 +64,7 @@ from fieldsurvey.printing.layout import (
 from fieldsurvey.printing.verification import RecordCode, record_code
 from fieldsurvey.progress import NullProgress, Progress, check_cancelled
 from fieldsurvey.store.db import Database
+from fieldsurvey.store.form_versions import stored_form
 from fieldsurvey.store.models import Organization, Visit, VisitRevision
 from fieldsurvey.store.profile import load_profile
 
@@ -91,6 +92,8 @@ class RecordSource:
     org_reg_type: str | None
     org_address: str | None
     township: str
+    # The revision's own form version: a finalized visit prints as it was made.
+    form_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def _source(org: Organization, revision: VisitRevision, townships: dict[str, str
         answers=answers, org_name=org.name, org_uscc=org.uscc, org_reg_type=org.reg_type,
         org_address=org.address,
         township=townships.get(org.township_code, org.township_code),
+        form_version=revision.form_version,
     )
 
 
@@ -487,6 +491,10 @@ def write_visit_records(db: Database, form: FormDefinition, out_path: Path, *,
     with db.sessions() as session:
         sources = (sources_for(session, visit_ids) if visit_ids is not None
                    else sources_between(session, *date_range))  # type: ignore[misc]
+        # Each record with the definition of the version it was finalized on, when the
+        # store has it (store.form_versions); else the form given.
+        own = {v: stored_form(session, form.form_id, v)
+               for v in {s.form_version for s in sources} if v != form.version}
     if not sources:
         raise PrintError(Message("print.nothing"))
     styles = make_styles()
@@ -494,7 +502,7 @@ def write_visit_records(db: Database, form: FormDefinition, out_path: Path, *,
     for index, src in enumerate(sources):
         if index % 50 == 0:
             check_cancelled(progress)
-        parts.append(record_flowables(form, src, styles, lang))
+        parts.append(record_flowables(own.get(src.form_version) or form, src, styles, lang))
     story = parts_story(parts, len(parts), progress, stage)
     pages = build_pdf(out_path, story, title=render("print.record.title", lang))
     progress.report(len(parts), len(parts), stage)

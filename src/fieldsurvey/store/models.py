@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -143,6 +144,24 @@ class VisitRevision(Base):
     overrides_json: Mapped[str] = mapped_column(Text, default="[]")
     officer: Mapped[str] = mapped_column(String(100))
     finalized_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FormVersion(Base):
+    """Every form version this store has used, as its source file's bytes.
+
+    A finalized visit stays on its version, so printing and reading it need that
+    version's definition long after a newer one arrived; the bytes are the file
+    that passed the file gate, reloaded by ``forms.loader.load_form_source``.
+    """
+
+    __tablename__ = "form_version"
+
+    form_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[bytes] = mapped_column(LargeBinary)
+    source_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Setting(Base):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldsurvey.canonical import canonical_json
 from fieldsurvey.forms.answers import Answers
+from fieldsurvey.forms.mapping import KEPT
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.state import FormState, Ref
 from fieldsurvey.forms.stats import extract_facts
@@ -66,6 +67,11 @@ def _live(session: Session, visit_id: str, status: str) -> Visit:
     return visit
 
 
+def live_draft(session: Session, visit_id: str) -> Visit:
+    """A draft that is not deleted, else :class:`VisitError`."""
+    return _live(session, visit_id, "draft")
+
+
 def create_visit(session: Session, *, organization_id: str, form: FormDefinition,
                  officer: str, answers: Answers | None = None,
                  visit_id: str | None = None) -> Visit:
@@ -111,6 +117,10 @@ def finalize(session: Session, visit_id: str, form: FormDefinition, answers: Ans
     if unexplained:
         raise VisitError(Message("visit.needs_reason", {"count": len(unexplained)}), unexplained)
     final_answers = state.submission()
+    if answers.get(KEPT):
+        # Answers kept from an earlier form version are no question of this one, so
+        # the submission leaves them out; they must still be finalized and travel.
+        final_answers[KEPT] = answers[KEPT]
     used = [{"field": ref_key(i.ref), "warning": i.message.code, "reason": reasons[ref_key(i.ref)]}
             for i in warnings(issues)]
     visit.answers_json = canonical_json(final_answers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -9,12 +10,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from fieldsurvey.commands.bundle import SHIPPED_FORM
 from fieldsurvey.county.office import OfficeRole
 from fieldsurvey.debris import remove_debris
+from fieldsurvey.filegate import Refused
 from fieldsurvey.forms.loader import FormLoadError, load_form
 from fieldsurvey.messages import render
 from fieldsurvey.paths import data_paths
 from fieldsurvey.resources import forms_dir
-from fieldsurvey.store import StoreError, open_store
+from fieldsurvey.store import Database, StoreError, open_store
+from fieldsurvey.store.form_versions import remember_shipped_forms
 from fieldsurvey.store.profile import load_profile
+from fieldsurvey.store.visits import VisitError
 from fieldsurvey.ui import fit
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.main_window import MainWindow
@@ -26,6 +30,17 @@ from fieldsurvey.ui.setup_dialog import SetupDialog
 #: The officer's main window titles itself "<app> — <township>" (issue 15): no display
 #: name for Qt to append a second time.
 OFFICER_NAME_CODE = None
+
+
+def _remember_forms(database: Database) -> None:
+    """Record the shipped form versions in the store, so finalized visits keep their
+    definitions and older drafts can move to the newest (store.form_versions).
+    Failing here must not stop the officer's work: such drafts open as before."""
+    try:
+        with database.transaction() as session:
+            remember_shipped_forms(session, forms_dir() / SHIPPED_FORM)
+    except (VisitError, FormLoadError, Refused, StoreError) as exc:
+        logging.getLogger(__name__).warning("form versions not recorded: %s", exc)
 
 
 def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
@@ -59,6 +74,7 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
     try:
         database = open_store(paths)
         form = load_form(forms_dir() / SHIPPED_FORM)
+        _remember_forms(database)
     except StoreError as exc:
         # Nothing was changed on disk; say what happened and where the backup is.
         QMessageBox.critical(None, render("app.name", lang), exc.message.render(lang))

@@ -67,7 +67,8 @@ def test_a_complete_visit_with_a_roster_row_is_keyed_and_finalized(
     keys.enter()
     keys.type("123")  # all three committees
     keys.enter()
-    for digit in ("1", "2", "2", "1", "1"):  # congress, workers' congress, bargaining, home, dues
+    # congress, workers' congress, bargaining, home, dues, 双亮 (both)
+    for digit in ("1", "2", "2", "1", "1", "1"):
         keys.type(digit)
         keys.enter()
     # The roster: Enter on "add a row" opens its first cell.
@@ -112,7 +113,7 @@ def test_a_complete_visit_with_a_roster_row_is_keyed_and_finalized(
         "chair_elected": "yes", "union_members": 36, "union_members_women": 16,
         "committees": ["union_committee", "audit_committee", "women_committee"],
         "members_congress": "yes", "workers_congress": "no", "collective_bargaining": "no",
-        "workers_home": "yes", "dues_paid": "yes",
+        "workers_home": "yes", "dues_paid": "yes", "plaque_displayed": "both",
         "leaders": [{"leader_name": "Wang Fang", "leader_sex": "female",
                      "leader_post": "chair", "leader_tenure": "part_time",
                      "leader_phone": "0715-8123456"}],

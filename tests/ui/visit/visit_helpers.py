@@ -36,7 +36,7 @@ def complete_answers(**changes: Any) -> dict[str, Any]:
         "chair_elected": "yes", "union_members": 36, "union_members_women": 16,
         "committees": ["union_committee"], "members_congress": "yes",
         "workers_congress": "no", "collective_bargaining": "no", "workers_home": "yes",
-        "dues_paid": "yes",
+        "dues_paid": "yes", "plaque_displayed": "both",
         "leaders": [{"leader_name": "王芳", "leader_sex": "female", "leader_post": "chair",
                      "leader_tenure": "part_time"}],
     }

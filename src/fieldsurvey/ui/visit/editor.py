@@ -41,7 +41,12 @@ from fieldsurvey.store.visits import VisitError, answers_of, ref_key, save_draft
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.visit import editor_checks
 from fieldsurvey.ui.visit.delete_dialog import DeleteDialog
-from fieldsurvey.ui.visit.editor_actions import SAVE_ERRORS, VisitActions, error_text
+from fieldsurvey.ui.visit.editor_actions import (
+    SAVE_ERRORS,
+    VisitActions,
+    error_text,
+    moved_to_newest,
+)
 from fieldsurvey.ui.visit.editor_focus import FocusRouter
 from fieldsurvey.ui.visit.editor_layout import (
     banner,
@@ -90,9 +95,11 @@ class VisitEditor(QWidget):
         self.history_dialog: HistoryDialog | None = None
         self.focus = FocusRouter(self)
         self.lifecycle = VisitActions(self)
+        self.version_changes: set[str] = set()  # since the version the visit was on
         answers = self._load()
         self._build()
         self.bind_state(answers)
+        self.lifecycle.mark_version_changes()
         self.apply_mode()
         self.refresh()
         self.timer = QTimer(self, interval=autosave_ms)
@@ -108,6 +115,7 @@ class VisitEditor(QWidget):
             organization = session.get(Organization, visit.organization_id)
             self.organization = organization.name if organization is not None else ""
             self.status, self.revision, self.officer = visit.status, visit.revision, visit.officer
+            self.version_changes = moved_to_newest(session, visit, self.form)
             self.is_deleted, self.deleted_reason = (visit.deleted_at is not None,
                                                     visit.deleted_reason or "")
             self.foreign_form = visit.form_id != self.form.form_id

@@ -10,9 +10,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from fieldsurvey import clock
+from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.store.db import StoreError
+from fieldsurvey.store.form_versions import open_draft, reopen_on_newest
+from fieldsurvey.store.models import Visit
 from fieldsurvey.store.prefill import set_pending_prefill
 from fieldsurvey.store.visits import VisitError, answers_of, delete, finalize, reopen
 from fieldsurvey.ui.context import AppContext
@@ -31,6 +35,19 @@ def error_text(ctx: AppContext, exc: Exception) -> str:
     """The officer's words for a failed save: the store's own message, else the error."""
     message = exc.message if isinstance(exc, (VisitError, StoreError)) else None
     return ctx.word(message) if message else str(exc)
+
+
+def moved_to_newest(session: Session, visit: Visit, form: FormDefinition) -> set[str]:
+    """A draft of an older form version moves to ``form`` as it is opened; the questions
+    new or changed on the way (marked in the section navigator)."""
+    if (visit.status != "draft" or visit.deleted_at is not None
+            or visit.form_id != form.form_id or visit.form_version == form.version):
+        return set()
+    try:
+        moved = open_draft(session, visit.id, form)
+    except VisitError:
+        return set()  # its version was never recorded: it opens as before
+    return (moved.added | moved.changed) if moved is not None else set()
 
 
 class VisitActions:
@@ -89,19 +106,39 @@ class VisitActions:
         editor = self.editor
         if editor.status != "final" or editor.is_deleted:
             return
+        moved = None
         try:
+            try:  # the next revision starts on the newest form version
+                with editor.ctx.db.transaction() as session:
+                    moved = reopen_on_newest(session, editor.visit_id, editor.form)
+            except VisitError as exc:
+                if exc.message.code != "formver.unknown_version":
+                    raise
+                with editor.ctx.db.transaction() as session:  # an unrecorded old version
+                    reopen(session, editor.visit_id)
             with editor.ctx.db.transaction() as session:
-                visit = reopen(session, editor.visit_id)
+                visit = session.get_one(Visit, editor.visit_id)
                 editor.revision = visit.revision
+                answers = answers_of(visit)
         except SAVE_ERRORS as exc:
             editor.save_status.setText(error_text(editor.ctx, exc))
             return
         editor.status = "draft"
         editor.show_all = False
+        if moved is not None:
+            editor.bind_state(answers)
+            editor.version_changes = moved.added | moved.changed
+            self.mark_version_changes()
         editor.apply_mode()
         editor.refresh()
         editor.reopened.emit(editor.visit_id)
         editor.focus.focus_first()
+
+    def mark_version_changes(self) -> None:
+        editor = self.editor
+        pages = {editor.page_of[name] for name in editor.version_changes
+                 if name in editor.page_of}
+        editor.navigator.mark_changed(pages, editor.ctx.tr("formver.section_changed"))
 
     def show_history(self) -> None:
         editor = self.editor

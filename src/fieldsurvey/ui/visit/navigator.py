@@ -23,6 +23,9 @@ from fieldsurvey.messages import render
 
 ERRORS_ROLE = Qt.ItemDataRole.UserRole + 1
 MISSING_ROLE = Qt.ItemDataRole.UserRole + 2
+CHANGED_ROLE = Qt.ItemDataRole.UserRole + 3
+# Before a section's title when the newer form version added or changed a question in it.
+CHANGED_MARK = "● "
 BADGE_COLORS = {ERRORS_ROLE: QColor("#c62828"), MISSING_ROLE: QColor("#80868b")}
 DONE_COLOR = QColor("#2e7d32")
 
@@ -97,6 +100,19 @@ class SectionNavigator(QListWidget):
             item.setData(MISSING_ROLE, missing)
             item.setToolTip(render("ui.visit.badge_tip", self.lang, errors=errors,
                                    missing=missing))
+
+    def mark_changed(self, rows: set[int], tip: str) -> None:
+        """Mark the sections holding questions new or changed in a newer form version."""
+        for row in range(self.count()):
+            item = self.item(row)
+            title = item.text().removeprefix(CHANGED_MARK)
+            item.setText(CHANGED_MARK + title if row in rows else title)
+            item.setData(CHANGED_ROLE, row in rows)
+            if row in rows:
+                item.setToolTip(tip)
+
+    def changed_rows(self) -> list[int]:
+        return [row for row in range(self.count()) if self.item(row).data(CHANGED_ROLE)]
 
     def badges(self, row: int) -> tuple[int, int]:
         item = self.item(row)
