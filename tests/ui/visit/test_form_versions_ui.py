@@ -52,7 +52,7 @@ def test_reopening_a_finalized_old_visit_moves_the_new_revision_only(
     visit_id = _on_old_version(ctx, org_id, final=True)
     editor = open_editor(visit_id)
     assert editor.read_only and editor.navigator.changed_rows() == []
-    editor.reopen()
+    editor.lifecycle.reopen()
     visit = stored(ctx, visit_id)
     assert (visit.status, visit.revision, visit.form_version) == (
         "draft", 2, ctx.form.version)
