@@ -142,10 +142,41 @@ def _office_parsers(commands: Any, t: Callable[[str], str]) -> None:
     stats.add_argument("--xlsx", metavar="FILE")
     stats.add_argument("--pdf", metavar="FILE")
     stats.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    stats.add_argument("--approved-only", action="store_true",
+                       help=t("cli_review.help_approved_only"))
+
+    _review_parsers(office_parser, t)
 
     rollup = office_parser("rollup", "cli_office.help_rollup")
     rollup.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
     rollup.add_argument("--out", metavar="FILE", help=t("cli.help_out"))
+
+
+def _review_parsers(office_parser: Callable[..., argparse.ArgumentParser],
+                    t: Callable[[str], str]) -> None:
+    """``review`` (list, show, approve, return) at the office."""
+    rev = office_parser("review", "cli_review.help_review")
+    actions = rev.add_subparsers(dest="review_command", metavar="ACTION")
+    listing = office_parser("list", "cli_review.help_list", actions)
+    for sub in (rev, listing):
+        sub.add_argument("--township", metavar="CODE")
+        sub.add_argument("--state", choices=("pending", "approved", "returned", "fixed_pending"))
+        sub.add_argument("--form", metavar="FORM_ID")
+        sub.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
+        sub.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    show = office_parser("show", "cli_review.help_show", actions)
+    show.add_argument("visit", metavar="VISIT")
+    show.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    approve = office_parser("approve", "cli_review.help_approve", actions)
+    approve.add_argument("visits", nargs="*", metavar="VISIT")
+    approve.add_argument("--all-pending", action="store_true",
+                         help=t("cli_review.help_all_pending"))
+    approve.add_argument("--township", metavar="CODE")
+    back = office_parser("return", "cli_review.help_return", actions)
+    back.add_argument("visit", metavar="VISIT")
+    back.add_argument("--comment", required=True)
+    back.add_argument("--question", action="append", default=[], metavar="NAME=TEXT",
+                      help=t("cli_review.help_question"))
 
 
 def _language_hint(argv: Sequence[str]) -> str | None:
@@ -225,7 +256,7 @@ def _keyed_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int
     return identity.identity_card(paths, lang, args.out)
 
 
-OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup")
+OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup", "review")
 
 
 def _office_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int:
@@ -242,9 +273,14 @@ def _office_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> in
                                     report_path=args.report)
     if args.command == "conflicts":
         return office.conflicts_command(paths, lang, db, args.conflict_command or "list", args)
+    if args.command == "review":
+        from fieldsurvey.commands.review import review_command
+
+        return review_command(paths, lang, db, args)
     if args.command == "stats":
         return office.stats_command(paths, lang, db, month=args.month, xlsx=args.xlsx,
-                                    pdf=args.pdf, as_json=args.json)
+                                    pdf=args.pdf, as_json=args.json,
+                                    approved_only=args.approved_only)
     return office.rollup_command(paths, lang, db, month=args.month, out=args.out)
 
 

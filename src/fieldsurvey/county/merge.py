@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from fieldsurvey import clock
 from fieldsurvey.bundles.manifest import created_at as manifest_created_at
+from fieldsurvey.bundles.replies import ReplyError, replies_of
 from fieldsurvey.county.conflicts import (
     GroupKey,
     drop_overtaken_visit_conflicts,
@@ -61,6 +62,7 @@ from fieldsurvey.county.models import (
     Unit,
 )
 from fieldsurvey.county.office import CHILD_ROLE, OfficeProfile
+from fieldsurvey.county.review import replies_merged, revisions_merged
 from fieldsurvey.county.trust import trust_mapping
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import LANGUAGES, Message
@@ -249,9 +251,14 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
         raise _Rejected(intake.undecodable)
     _check_townships(intake.organizations, report.unit_code, path)
     try:
+        replies = replies_of(manifest)
+    except ReplyError as exc:
+        raise _Rejected(Message("bundle.unreadable", {"detail": str(exc)})) from exc
+    try:
         with db.transaction() as session:
             merger = _Merger(session, intake, report.bundle_id, report.unit_code, key_id, now)
-            merger.run()
+            merger.run(by=report.producer_name)
+            replies_merged(session, replies)
             report.organizations, report.visits = merger.organizations, merger.visits
             report.counts = merger.organizations + merger.visits
             session.add(ReceivedBundle(
@@ -313,10 +320,12 @@ class _Merger:
         self.organizations: Counter[str] = Counter()
         self.visits: Counter[str] = Counter()
 
-    def run(self) -> None:
+    def run(self, *, by: str) -> None:
         touched = self._organizations()
-        self._visits()
+        revised = self._visits()
         sync_group_conflicts(self.session, touched, self.now)
+        # A new revision (or a first one) waits for review; a tombstone leaves review.
+        revisions_merged(self.session, revised, by=by, now=self.now)
 
     # -- organizations ------------------------------------------------------------------
 
@@ -351,7 +360,9 @@ class _Merger:
 
     # -- visits -------------------------------------------------------------------------
 
-    def _visits(self) -> None:
+    def _visits(self) -> list[tuple[str, int, str]]:
+        """Merge the visits; returns (id, revision, township) of those that came in at a
+        revision the office did not hold."""
         visits = self.intake.visits
         stored = self._load(MergedVisit, [v.id for v in visits])
         townships = {o.record.id: o.record.township_code for o in self.intake.organizations}
@@ -362,12 +373,16 @@ class _Merger:
                 .where(MergedOrganization.id.in_(sorted(missing)))).all()))
         inserts, updates = [], []
         overtaken: list[tuple[str, int]] = []
+        revised: list[tuple[str, int, str]] = []
         for visit in visits:
             have = stored.get(visit.id)
             values = {**visit.columns(), "pinned": False, **self.provenance,
                       "township_code": townships.get(visit.organization_id, self.unit_code)}
             outcome = self._decide(visit, have, values)
             self.visits[outcome] += 1
+            if outcome in ("new", "updated") and not visit.is_tombstone and (
+                    have is None or visit.revision > have.revision):
+                revised.append((visit.id, visit.revision, str(values["township_code"])))
             if outcome == "new":
                 inserts.append(values)
             elif outcome == "updated" or (outcome == "conflict" and values.get("_wins")):
@@ -380,6 +395,7 @@ class _Merger:
         if updates:
             self.session.execute(update(MergedVisit), updates)
             drop_overtaken_visit_conflicts(self.session, overtaken)
+        return revised
 
     def _decide(self, record: PreparedVisit, have: MergedVisit | None,
                 values: dict[str, Any]) -> Outcome:
