@@ -154,7 +154,7 @@ def _office_parsers(commands: Any, t: Callable[[str], str]) -> None:
 
 def _review_parsers(office_parser: Callable[..., argparse.ArgumentParser],
                     t: Callable[[str], str]) -> None:
-    """``review`` (list, show, approve, return) at the office."""
+    """``review`` (list, show, approve, return) and ``package`` at the office."""
     rev = office_parser("review", "cli_review.help_review")
     actions = rev.add_subparsers(dest="review_command", metavar="ACTION")
     listing = office_parser("list", "cli_review.help_list", actions)
@@ -177,6 +177,14 @@ def _review_parsers(office_parser: Callable[..., argparse.ArgumentParser],
     back.add_argument("--comment", required=True)
     back.add_argument("--question", action="append", default=[], metavar="NAME=TEXT",
                       help=t("cli_review.help_question"))
+
+    package = office_parser("package", "cli_review.help_package")
+    which = package.add_mutually_exclusive_group(required=True)
+    which.add_argument("--township", metavar="CODE")
+    which.add_argument("--all", action="store_true")
+    package.add_argument("--out", metavar="DIR", help=t("cli_review.help_out_dir"))
+    package.add_argument("--notice", metavar="TEXT", help=t("cli_review.help_notice"))
+    package.add_argument("--dry-run", action="store_true", help=t("cli_review.help_dry_run"))
 
 
 def _language_hint(argv: Sequence[str]) -> str | None:
@@ -256,7 +264,8 @@ def _keyed_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int
     return identity.identity_card(paths, lang, args.out)
 
 
-OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup", "review")
+OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup", "review",
+                   "package")
 
 
 def _office_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int:
@@ -277,6 +286,10 @@ def _office_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> in
         from fieldsurvey.commands.review import review_command
 
         return review_command(paths, lang, db, args)
+    if args.command == "package":
+        from fieldsurvey.commands.package import package_command
+
+        return package_command(paths, lang, db, args)
     if args.command == "stats":
         return office.stats_command(paths, lang, db, month=args.month, xlsx=args.xlsx,
                                     pdf=args.pdf, as_json=args.json,

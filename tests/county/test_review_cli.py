@@ -70,3 +70,24 @@ def test_stats_can_count_only_approved_visits(merged: list[str],
     assert table["basis"] == "approved" and table["total"]["visited"] == 0
     assert main(["stats", "--month", "2026-11", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["basis"] == "all"
+
+
+def test_package_shows_then_writes(merged: list[str], tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", "return", merged[0], "--comment", "请补拍照片"]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    capsys.readouterr()
+    assert main(["package", "--all", "--out", str(out), "--dry-run"]) == 0
+    assert "下发包第 1 号，退回待改 1 条" in capsys.readouterr().out
+    assert list(out.iterdir()) == []
+    assert main(["package", "--township", "421202001", "--out", str(out),
+                 "--notice", "请月底前改完"]) == 0
+    assert "已写出下发包" in capsys.readouterr().out
+    [written] = list(out.iterdir())
+    assert written.name == "421202001-温泉街道-下发包-001.xlsx"
+    assert main(["package", "--township", "421202009", "--out", str(out)]) == 1
+    assert main(["package", "--all", "--out", str(tmp_path / "missing")]) == 2
+    assert main(["verify", str(written)]) == 1  # not a bundle, and said so in one line
+    err = capsys.readouterr()
+    assert "Traceback" not in err.err + err.out
