@@ -84,6 +84,17 @@ def _officer_parsers(commands: Any, t: Callable[[str], str]) -> None:
     export.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
     export.add_argument("--out", metavar="FILE", help=t("cli.help_out"))
 
+    trust_county = sub(commands, "county-trust", "cli_receive.help_county_trust")
+    trust_county.add_argument("card", metavar="CARD")
+    trust_county.add_argument("--fingerprint", metavar="DIGITS",
+                              help=t("cli_receive.help_fingerprint"))
+    receive = sub(commands, "receive", "cli_receive.help_receive")
+    receive.add_argument("file", metavar="FILE")
+    receive.add_argument("--dry-run", action="store_true", help=t("cli_receive.help_dry_run"))
+    reply = sub(commands, "reply", "cli_receive.help_reply")
+    reply.add_argument("visit", metavar="VISIT")
+    reply.add_argument("text", metavar="TEXT")
+
     verify = sub(commands, "verify", "cli.help_verify")
     verify.add_argument("files", nargs="+", metavar="FILE")
     verify.add_argument("--trust", action="append", default=[], metavar="FILE",
@@ -244,6 +255,8 @@ def _command(args: argparse.Namespace, lang: str) -> int:
         return 2
     if args.command in ("identity", "export", "verify"):
         return _keyed_command(args, paths, lang)
+    if args.command in ("county-trust", "receive", "reply"):
+        return _receiving_command(args, paths, lang)
     return _office_command(args, paths, lang)
 
 
@@ -262,6 +275,17 @@ def _keyed_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int
     if args.identity_command == "show":
         return identity.identity_show(paths, lang)
     return identity.identity_card(paths, lang, args.out)
+
+
+def _receiving_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int:
+    from fieldsurvey.commands import receive
+
+    store = getattr(args, "db", None)
+    if args.command == "county-trust":
+        return receive.county_trust_command(paths, lang, store, args.card, args.fingerprint)
+    if args.command == "receive":
+        return receive.receive_command(paths, lang, store, args.file, args.dry_run)
+    return receive.reply_command(paths, lang, store, args.visit, args.text)
 
 
 OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup", "review",

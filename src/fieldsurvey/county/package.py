@@ -126,7 +126,7 @@ def _returns(session: Session, code: str) -> tuple[ReturnedVisit, ...]:
         .order_by(v.visit_date, v.id)).all()
     threads: dict[str, list[Entry]] = {row[0]: [] for row in visits}
     for ev in session.scalars(select(e).where(e.visit_id.in_(list(threads)))
-                              .order_by(e.at, e.id)):
+                              .order_by(e.id)):
         entries = threads[ev.visit_id]
         entries.append(Entry(len(entries) + 1, ev.revision, ev.action, ev.state,
                              ev.comment or "",

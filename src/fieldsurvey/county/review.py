@@ -104,9 +104,10 @@ def review_list(session: Session, *, township: str | None = None, state: str | N
 
 
 def thread(session: Session, visit_id: str) -> list[ThreadEntry]:
-    """Every entry of a visit's thread, oldest first (equal times by entry order)."""
+    """Every entry of a visit's thread in the order the office recorded it (a reply is
+    dated by the officer's laptop, but the office learns of it with the bundle)."""
     rows = session.scalars(select(ReviewEvent).where(ReviewEvent.visit_id == visit_id)
-                           .order_by(ReviewEvent.at, ReviewEvent.id))
+                           .order_by(ReviewEvent.id))
     return [ThreadEntry(e.revision, e.action, e.state, e.comment,
                         json.loads(e.questions_json) if e.questions_json else {},
                         e.by, e.at, e.reply_id) for e in rows]
