@@ -29,11 +29,14 @@ class CaseFilter:
     reg_type: str = ""  # empty: all
     field: str = ""
     overdue_only: bool = False
+    # Only these organizations (the 退回待改 filter: visits the county returned); None: all.
+    organizations: frozenset[str] | None = None
 
     def is_narrowing_of(self, other: CaseFilter) -> bool:
         """True when every row this filter keeps was also kept by ``other``."""
         same_rest = (self.statuses == other.statuses and self.reg_type == other.reg_type
-                     and self.field == other.field and self.overdue_only == other.overdue_only)
+                     and self.field == other.field and self.overdue_only == other.overdue_only
+                     and self.organizations == other.organizations)
         return same_rest and normalize_query(other.text) in normalize_query(self.text)
 
 
@@ -56,6 +59,9 @@ def filter_cases(rows: Sequence[CaseRow], flt: CaseFilter, today: dt.date,
         kept = [i for i in kept if rows[i].field == flt.field]
     if flt.overdue_only:
         kept = [i for i in kept if rows[i].overdue(today)]
+    if flt.organizations is not None:
+        only = flt.organizations
+        kept = [i for i in kept if rows[i].id in only]
     return kept
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.cases.filtering import CaseFilter
 from fieldsurvey.cases.loading import CaseRow, first_organizations, load_cases
 from fieldsurvey.cases.status import STATUSES
+from fieldsurvey.store.county import returned_cases
 from fieldsurvey.ui.case_model import COLUMNS, CaseTableModel
 from fieldsurvey.ui.context import AppContext
 
@@ -75,6 +76,8 @@ class CaseListPage(QWidget):
         for code, label in ctx.form.choice_labels("org_field", ctx.lang).items():
             self.field_filter.addItem(label, code)
         self.overdue = QCheckBox(ctx.tr("ui.cases.overdue_only"))
+        self.returned = QCheckBox(ctx.tr("ui.receive.returned_only"))
+        self.returned.setObjectName("returned_filter")
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -103,6 +106,7 @@ class CaseListPage(QWidget):
         for widget in (self.status_filter, self.type_filter, self.field_filter):
             filters.addWidget(widget, 1)
         filters.addWidget(self.overdue)
+        filters.addWidget(self.returned)
         layout = QVBoxLayout(self)
         self.banner_slot = QVBoxLayout()  # the export reminder goes here
         layout.addLayout(self.banner_slot)
@@ -113,6 +117,7 @@ class CaseListPage(QWidget):
         for combo in (self.status_filter, self.type_filter, self.field_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.overdue.toggled.connect(self._apply_filter)
+        self.returned.toggled.connect(self._apply_filter)
         self.search.installEventFilter(self)
         self.table.installEventFilter(self)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
@@ -188,10 +193,17 @@ class CaseListPage(QWidget):
             reg_type=self.type_filter.currentData() or "",
             field=self.field_filter.currentData() or "",
             overdue_only=self.overdue.isChecked(),
+            organizations=self._returned_organizations() if self.returned.isChecked() else None,
         ))
         if self.model.rowCount():
             self.table.selectRow(0)
         self._emit_counts()
+
+    def _returned_organizations(self) -> frozenset[str]:
+        """Organizations with a visit the county returned and the officer has neither fixed
+        nor answered yet (read when the filter is applied: a few rows at most)."""
+        with self.ctx.db.transaction() as session:
+            return frozenset(c.organization_id for c in returned_cases(session) if c.to_fix)
 
     def _emit_counts(self) -> None:
         if self.model.complete:

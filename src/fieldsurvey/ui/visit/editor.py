@@ -54,6 +54,7 @@ from fieldsurvey.store.visits import (
     save_draft,
 )
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.visit.county_comments import county_banner, show_county_comments
 from fieldsurvey.ui.visit.delete_dialog import DeleteDialog
 from fieldsurvey.ui.visit.finalize_dialog import FinalizeDialog, ProblemItem
 from fieldsurvey.ui.visit.history_dialog import HistoryDialog
@@ -103,6 +104,7 @@ class VisitEditor(QWidget):
         self.history_dialog: HistoryDialog | None = None
         answers = self._load()
         self._build()
+        show_county_comments(ctx.db, self, self.county_banner, ctx.lang)
         self._bind_state(answers)
         self._apply_mode()
         self.refresh()
@@ -174,6 +176,8 @@ class VisitEditor(QWidget):
                                   "padding: 4px 8px;")
         self.banner.hide()
         root.addWidget(self.banner)
+        self.county_banner = county_banner(self)
+        root.addWidget(self.county_banner)
 
         body = QHBoxLayout()
         self.pages: list[SectionPage] = []
