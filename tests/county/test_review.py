@@ -16,6 +16,7 @@ from fieldsurvey.county.models import ReviewEvent
 from fieldsurvey.county.review import (
     ReviewError,
     approve,
+    changed_answers,
     return_visit,
     review_list,
     state_of,
@@ -104,6 +105,8 @@ def test_a_fixed_revision_of_a_returned_visit_is_fixed_pending(
     merge(office, shipped_form, second)
     merge(office, shipped_form, second)  # already in: the thread does not grow
     with office.transaction() as s:
+        assert changed_answers(s, returned) == [("notes", None, "已核实")] or [
+            c[0] for c in changed_answers(s, returned)] == ["notes"]
         assert state_of(s, returned) == "fixed_pending"
         assert state_of(s, approved) == "pending"  # a changed approved visit is checked again
         assert [e.action for e in thread(s, returned)] == ["revised", "returned", "revised"]

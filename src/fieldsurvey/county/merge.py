@@ -62,7 +62,7 @@ from fieldsurvey.county.models import (
     Unit,
 )
 from fieldsurvey.county.office import CHILD_ROLE, OfficeProfile
-from fieldsurvey.county.review import replies_merged, revisions_merged
+from fieldsurvey.county.review import keep_replaced, replies_merged, revisions_merged
 from fieldsurvey.county.trust import trust_mapping
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import LANGUAGES, Message
@@ -374,6 +374,8 @@ class _Merger:
         inserts, updates = [], []
         overtaken: list[tuple[str, int]] = []
         revised: list[tuple[str, int, str]] = []
+        # (id, revision, answers) read before the update below overwrites them
+        replaced: list[tuple[str, int, str]] = []
         for visit in visits:
             have = stored.get(visit.id)
             values = {**visit.columns(), "pinned": False, **self.provenance,
@@ -383,6 +385,8 @@ class _Merger:
             if outcome in ("new", "updated") and not visit.is_tombstone and (
                     have is None or visit.revision > have.revision):
                 revised.append((visit.id, visit.revision, str(values["township_code"])))
+                if have is not None and have.deleted_at is None:
+                    replaced.append((have.id, have.revision, have.answers_json))
             if outcome == "new":
                 inserts.append(values)
             elif outcome == "updated" or (outcome == "conflict" and values.get("_wins")):
@@ -395,6 +399,7 @@ class _Merger:
         if updates:
             self.session.execute(update(MergedVisit), updates)
             drop_overtaken_visit_conflicts(self.session, overtaken)
+        keep_replaced(self.session, replaced, self.now)
         return revised
 
     def _decide(self, record: PreparedVisit, have: MergedVisit | None,

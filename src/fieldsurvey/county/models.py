@@ -261,3 +261,15 @@ class ReviewEvent(OfficeBase):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # The officer's reply id: a reply travels in every later bundle, and is kept once.
     reply_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+
+
+class ReplacedRevision(OfficeBase):
+    """A visit's answers as they were before a newer revision replaced them, so review
+    can show what changed (only the current revision lives in ``merged_visit``)."""
+
+    __tablename__ = "replaced_revision"
+
+    visit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answers_json: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -23,7 +23,13 @@ from sqlalchemy.orm import Session
 from fieldsurvey import clock
 from fieldsurvey.bundles.replies import Reply
 from fieldsurvey.canonical import canonical_json
-from fieldsurvey.county.models import MergedOrganization, MergedVisit, ReviewEvent, VisitReview
+from fieldsurvey.county.models import (
+    MergedOrganization,
+    MergedVisit,
+    ReplacedRevision,
+    ReviewEvent,
+    VisitReview,
+)
 from fieldsurvey.messages import Message
 
 State = Literal["pending", "approved", "returned", "fixed_pending"]
@@ -233,3 +239,36 @@ def replies_merged(session: Session, replies: Sequence[Reply]) -> int:
                                 by=reply.by, at=reply.at, reply_id=reply.id))
         added += 1
     return added
+
+
+def keep_replaced(session: Session, visits: Sequence[tuple[str, int, str]],
+                  now: dt.datetime) -> None:
+    """Keep the answers of revisions a merge is replacing: (id, revision, answers JSON),
+    each revision once."""
+    known: set[tuple[str, int]] = set()
+    ids = [v[0] for v in visits]
+    for i in range(0, len(ids), 500):
+        known.update((vid, rev) for vid, rev in session.execute(
+            select(ReplacedRevision.visit_id, ReplacedRevision.revision)
+            .where(ReplacedRevision.visit_id.in_(ids[i:i + 500]))))
+    session.add_all(ReplacedRevision(visit_id=vid, revision=rev, answers_json=answers,
+                                     replaced_at=now)
+                    for vid, rev, answers in visits if (vid, rev) not in known)
+
+
+def previous_answers(session: Session, visit_id: str) -> tuple[int, dict[str, Any]] | None:
+    """The revision before the current one, as the office last held it, if any."""
+    row = session.scalars(select(ReplacedRevision).where(ReplacedRevision.visit_id == visit_id)
+                          .order_by(ReplacedRevision.revision.desc()).limit(1)).first()
+    return (row.revision, json.loads(row.answers_json)) if row else None
+
+
+def changed_answers(session: Session, visit_id: str) -> list[tuple[str, Any, Any]]:
+    """(question, before, now) for every answer that differs from the previous revision."""
+    before = previous_answers(session, visit_id)
+    current = session.scalar(select(MergedVisit.answers_json).where(MergedVisit.id == visit_id))
+    if before is None or current is None:
+        return []
+    old, new = before[1], json.loads(current)
+    return [(name, old.get(name), new.get(name)) for name in sorted(old.keys() | new.keys())
+            if old.get(name) != new.get(name)]

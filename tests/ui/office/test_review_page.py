@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "county"))
 from office_helpers import COUNTY, Township, make_office
+from review_helpers import revise
 
 from fieldsurvey.county import review
 from fieldsurvey.county.merge import merge_bundles
@@ -48,5 +49,13 @@ def test_approve_and_return_from_the_review_page(qtbot: QtBot, office_ctx: Offic
         assert len(review.review_list(s, state="approved")) == 1
     page.state.setCurrentIndex(page.state.findData("returned"))
     assert [page.model.row_at(r).visit_id for r in range(page.model.rowCount())] == [first]
+    # The officer fixes it; the page shows the new revision beside the one returned.
+    revise(town, first, shipped_form, "已按社保名单核实")
+    merge_bundles(office_ctx.db, [town.export()], form=shipped_form, profile=COUNTY,
+                  by="李敏")
+    page.state.setCurrentIndex(page.state.findData("fixed_pending"))
+    assert [page.model.row_at(r).visit_id for r in range(page.model.rowCount())] == [first]
+    shown = page.thread_view.toPlainText()
+    assert "与上一版本（第 1 版）相比" in shown and "→ 已按社保名单核实" in shown
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert page.grab().save(str(SCREENSHOTS / "review_page.png"))

@@ -185,6 +185,7 @@ class ReviewPage(QWidget):
         item = self.model.row_at(index.row())
         with self.ctx.db.transaction() as session:
             entries = review.thread(session, item.visit_id)
+            changes = review.changed_answers(session, item.visit_id)
         lines = []
         for e in entries:
             text = f"{local_time(e.at)} r{e.revision} {e.by} " \
@@ -194,7 +195,24 @@ class ReviewPage(QWidget):
             lines.append(text)
             lines += [f"    {self.ctx.form.label(n, self.ctx.lang) if n in self._names() else n}"
                       f"：{c}" for n, c in e.questions.items()]
+        if changes:  # the visit beside its previous revision: only what differs
+            lines += ["", self.ctx.tr("ui.review.changes", revision=item.revision - 1)]
+            lines += [f"  ≠ {self._label(n)}：{self._value(n, old)} → {self._value(n, new)}"
+                      for n, old, new in changes]
         self.thread_view.setPlainText("\n".join(lines))
+
+    def _label(self, name: str) -> str:
+        return self.ctx.form.label(name, self.ctx.lang) if name in self._names() else name
+
+    def _value(self, name: str, value: object) -> str:
+        if value is None or value in ("", []):
+            return "—"
+        list_name = getattr(self.ctx.form.nodes.get(name), "list_name", None)
+        if list_name:
+            labels = self.ctx.form.choice_labels(list_name, self.ctx.lang)
+            items = value if isinstance(value, list) else [value]
+            return "、".join(labels.get(str(v), str(v)) for v in items)
+        return str(value)
 
     def _names(self) -> set[str]:
         return {q.name for q in self.ctx.form.questions()}

@@ -1,4 +1,5 @@
-"""Review at the office: each merged visit's state, and its thread of changes.
+"""Review at the office: each merged visit's state, its thread of changes, and the
+answers a newer revision replaced (so review can show what changed).
 
 Revision ID: 0004
 Revises: 0003
@@ -46,6 +47,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("reply_id", name="uq_review_event_reply_id"),
     )
     op.create_index("ix_review_event_visit_id", "review_event", ["visit_id"])
+    op.create_table(
+        "replaced_revision",
+        sa.Column("visit_id", sa.String(length=36), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("answers_json", sa.Text(), nullable=False),
+        sa.Column("replaced_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("visit_id", "revision"),
+    )
     op.execute(
         "INSERT INTO visit_review (visit_id, township_code, state, revision, changed_at, "
         "changed_by) SELECT id, township_code, 'pending', revision, imported_at, officer "
@@ -57,6 +66,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("replaced_revision")
     op.drop_index("ix_review_event_visit_id", table_name="review_event")
     op.drop_table("review_event")
     op.drop_index("ix_visit_review_state", table_name="visit_review")
