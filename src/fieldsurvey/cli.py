@@ -106,6 +106,17 @@ def _officer_parsers(commands: Any, t: Callable[[str], str]) -> None:
     export.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
     export.add_argument("--out", metavar="FILE", help=t("cli.help_out"))
 
+    trust_county = sub(commands, "county-trust", "cli_receive.help_county_trust")
+    trust_county.add_argument("card", metavar="CARD")
+    trust_county.add_argument("--fingerprint", metavar="DIGITS",
+                              help=t("cli_receive.help_fingerprint"))
+    receive = sub(commands, "receive", "cli_receive.help_receive")
+    receive.add_argument("file", metavar="FILE")
+    receive.add_argument("--dry-run", action="store_true", help=t("cli_receive.help_dry_run"))
+    reply = sub(commands, "reply", "cli_receive.help_reply")
+    reply.add_argument("visit", metavar="VISIT")
+    reply.add_argument("text", metavar="TEXT")
+
     verify = sub(commands, "verify", "cli.help_verify")
     verify.add_argument("files", nargs="+", metavar="FILE")
     verify.add_argument("--trust", action="append", default=[], metavar="FILE",
@@ -164,10 +175,49 @@ def _office_parsers(commands: Any, t: Callable[[str], str]) -> None:
     stats.add_argument("--xlsx", metavar="FILE")
     stats.add_argument("--pdf", metavar="FILE")
     stats.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    stats.add_argument("--approved-only", action="store_true",
+                       help=t("cli_review.help_approved_only"))
+
+    _review_parsers(office_parser, t)
 
     rollup = office_parser("rollup", "cli_office.help_rollup")
     rollup.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
     rollup.add_argument("--out", metavar="FILE", help=t("cli.help_out"))
+
+
+def _review_parsers(office_parser: Callable[..., argparse.ArgumentParser],
+                    t: Callable[[str], str]) -> None:
+    """``review`` (list, show, approve, return) and ``package`` at the office."""
+    rev = office_parser("review", "cli_review.help_review")
+    actions = rev.add_subparsers(dest="review_command", metavar="ACTION")
+    listing = office_parser("list", "cli_review.help_list", actions)
+    for sub in (rev, listing):
+        sub.add_argument("--township", metavar="CODE")
+        sub.add_argument("--state", choices=("pending", "approved", "returned", "fixed_pending"))
+        sub.add_argument("--form", metavar="FORM_ID")
+        sub.add_argument("--month", metavar="YYYY-MM", help=t("cli.help_month"))
+        sub.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    show = office_parser("show", "cli_review.help_show", actions)
+    show.add_argument("visit", metavar="VISIT")
+    show.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    approve = office_parser("approve", "cli_review.help_approve", actions)
+    approve.add_argument("visits", nargs="*", metavar="VISIT")
+    approve.add_argument("--all-pending", action="store_true",
+                         help=t("cli_review.help_all_pending"))
+    approve.add_argument("--township", metavar="CODE")
+    back = office_parser("return", "cli_review.help_return", actions)
+    back.add_argument("visit", metavar="VISIT")
+    back.add_argument("--comment", required=True)
+    back.add_argument("--question", action="append", default=[], metavar="NAME=TEXT",
+                      help=t("cli_review.help_question"))
+
+    package = office_parser("package", "cli_review.help_package")
+    which = package.add_mutually_exclusive_group(required=True)
+    which.add_argument("--township", metavar="CODE")
+    which.add_argument("--all", action="store_true")
+    package.add_argument("--out", metavar="DIR", help=t("cli_review.help_out_dir"))
+    package.add_argument("--notice", metavar="TEXT", help=t("cli_review.help_notice"))
+    package.add_argument("--dry-run", action="store_true", help=t("cli_review.help_dry_run"))
 
 
 def _language_hint(argv: Sequence[str]) -> str | None:
@@ -227,6 +277,8 @@ def _command(args: argparse.Namespace, lang: str) -> int:
         return 2
     if args.command in ("identity", "export", "verify"):
         return _keyed_command(args, paths, lang)
+    if args.command in ("county-trust", "receive", "reply"):
+        return _receiving_command(args, paths, lang)
     return _office_command(args, paths, lang)
 
 
@@ -247,7 +299,19 @@ def _keyed_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int
     return identity.identity_card(paths, lang, args.out)
 
 
-OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup")
+def _receiving_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int:
+    from fieldsurvey.commands import receive
+
+    store = getattr(args, "db", None)
+    if args.command == "county-trust":
+        return receive.county_trust_command(paths, lang, store, args.card, args.fingerprint)
+    if args.command == "receive":
+        return receive.receive_command(paths, lang, store, args.file, args.dry_run)
+    return receive.reply_command(paths, lang, store, args.visit, args.text)
+
+
+OFFICE_COMMANDS = ("office", "trust", "merge", "conflicts", "stats", "rollup", "review",
+                   "package")
 
 
 def _office_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> int:
@@ -264,9 +328,18 @@ def _office_command(args: argparse.Namespace, paths: DataPaths, lang: str) -> in
                                     report_path=args.report)
     if args.command == "conflicts":
         return office.conflicts_command(paths, lang, db, args.conflict_command or "list", args)
+    if args.command == "review":
+        from fieldsurvey.commands.review import review_command
+
+        return review_command(paths, lang, db, args)
+    if args.command == "package":
+        from fieldsurvey.commands.package import package_command
+
+        return package_command(paths, lang, db, args)
     if args.command == "stats":
         return office.stats_command(paths, lang, db, month=args.month, xlsx=args.xlsx,
-                                    pdf=args.pdf, as_json=args.json)
+                                    pdf=args.pdf, as_json=args.json,
+                                    approved_only=args.approved_only)
     return office.rollup_command(paths, lang, db, month=args.month, out=args.out)
 
 

@@ -20,7 +20,7 @@ from fieldsurvey.store.db import StoreError
 from fieldsurvey.store.dbkind import OFFICE
 from fieldsurvey.store.migrate import alembic_config
 
-HEAD = "0003"
+HEAD = "0004"
 CST = dt.timezone(dt.timedelta(hours=8))
 
 

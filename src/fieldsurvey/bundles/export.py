@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ from fieldsurvey.bundles.records import (
     iter_organizations,
     iter_visits,
 )
+from fieldsurvey.bundles.replies import Reply, replies_json
 from fieldsurvey.bundles.sheets import WorkbookBuilder
 from fieldsurvey.bundles.trust import Signer
 from fieldsurvey.bundles.zipout import discard, save_signed
@@ -78,17 +79,26 @@ def export_bundle(db: Database, form: FormDefinition, signer: Signer, out_path: 
                   period_start: dt.date, period_end: dt.date, sequence: int,
                   progress: Progress | None = None,
                   now: dt.datetime | None = None) -> ExportSummary:
-    """Write the officer's signed bundle to ``out_path`` (see :func:`export_records`)."""
+    """Write the officer's signed bundle to ``out_path`` (see :func:`export_records`),
+    with every reply the officer wrote to the county."""
+    from fieldsurvey.store.county import all_replies
+
+    with db.transaction() as session:
+        replies = all_replies(session)
     return export_records(StoreRecords(db, form.form_id), form, signer, out_path,
                           period_start=period_start, period_end=period_end, sequence=sequence,
-                          progress=progress, now=now)
+                          progress=progress, now=now, replies=replies)
 
 
 def export_records(source: RecordSource, form: FormDefinition, signer: Signer, out_path: Path,
                    *, period_start: dt.date, period_end: dt.date, sequence: int,
                    progress: Progress | None = None,
-                   now: dt.datetime | None = None) -> ExportSummary:
+                   now: dt.datetime | None = None,
+                   replies: Sequence[Reply] = ()) -> ExportSummary:
     """Write a signed bundle to ``out_path`` atomically; :class:`Cancelled` leaves no file.
+
+    ``replies`` ride in the manifest (``bundles.replies``); without any the manifest is
+    exactly what bundles before replies were.
 
     Raises :class:`BundleError` when a record cannot be stored exactly.
     """
@@ -152,6 +162,8 @@ def export_records(source: RecordSource, form: FormDefinition, signer: Signer, o
                 producer=public, sequence=sequence, created_at=now,
                 period=(period_start, period_end), counts=counts, layout=layout,
                 parts=parts, sheet_parts=sheet_parts, rows=rows))
+            if replies:
+                manifest["replies"] = replies_json(replies)
             data = manifest_bytes(manifest)
             return data, signer.sign(data)
 

@@ -16,6 +16,7 @@ from typing import Any
 from fieldsurvey.bundles.common import FORMAT, canonical_bytes
 from fieldsurvey.bundles.layout import BundleLayout
 from fieldsurvey.bundles.trust import SignerIdentity
+from fieldsurvey.messages import Message
 
 REQUIRED = ("bundle_id", "format", "form", "producer", "sequence", "created_at", "period",
             "counts", "parts", "sheets", "layout")
@@ -57,11 +58,25 @@ class ManifestError(ValueError):
     """The manifest is unreadable or not one of ours."""
 
 
+class WrongKind(ManifestError):
+    """A manifest of ours, but of another kind of file: ``message`` names it."""
+
+    def __init__(self, detail: str, message: Message) -> None:
+        super().__init__(detail)
+        self.message = message
+
+
+#: The county's package (``fieldsurvey.packages``): signed like a bundle, never one.
+PACKAGE_FORMAT = "fieldsurvey-package/1"
+
+
 def parse_manifest(data: bytes) -> dict[str, Any]:
     """The manifest as a dict; :class:`ValueError` when it is not one of ours."""
     loaded = json.loads(data.decode("utf-8"))
     if not isinstance(loaded, dict):
         raise ManifestError("manifest is not an object")
+    if loaded.get("format") == PACKAGE_FORMAT:
+        raise WrongKind("a county package", Message("bundle.is_a_package"))
     missing = [key for key in REQUIRED if key not in loaded]
     if missing:
         raise ManifestError(f"manifest lacks {missing}")

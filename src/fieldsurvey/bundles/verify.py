@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +27,7 @@ from fieldsurvey.bundles.common import (
     SIGNATURE_PART,
     SIGNATURE_SHEETS,
 )
-from fieldsurvey.bundles.manifest import created_at, parse_manifest
+from fieldsurvey.bundles.manifest import WrongKind, created_at, parse_manifest
 from fieldsurvey.bundles.rowhash import describe_row_changes, hash_rows
 from fieldsurvey.bundles.trust import TrustedKey
 from fieldsurvey.filegate import BUNDLE, CHUNK, Refused, open_zip, parse_xml, read_member, scan
@@ -38,6 +38,19 @@ VerdictKind = Literal["valid", "unknown_signer", "revoked", "not_producer", "tam
                       "resaved", "not_a_bundle", "corrupt", "unreadable"]
 MAX_MANIFEST_BYTES = 64 * 2**20
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@dataclass(frozen=True)
+class SignedKind:
+    """A kind of signed workbook: how its manifest is read, and which sheets tell it
+    when the manifest is gone (re-saved). Bundles and the county's packages share
+    every other step of verifying."""
+
+    parse: Callable[[bytes], dict[str, Any]]
+    signature_sheets: frozenset[str]
+
+
+BUNDLE_KIND = SignedKind(parse_manifest, SIGNATURE_SHEETS)
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,8 @@ def refusal(exc: Refused) -> tuple[VerdictKind, Message]:
     return kind, Message(code)
 
 
-def verify_bundle(source: Path | bytes, trust: Mapping[str, TrustedKey]) -> Verdict:
+def verify_bundle(source: Path | bytes, trust: Mapping[str, TrustedKey],
+                  signed: SignedKind = BUNDLE_KIND) -> Verdict:
     """The verdict on the file at ``source`` (or its bytes); never raises for a bad file."""
     if isinstance(source, Path) and not source.is_file():
         # A typo or a folder is not a file "cut off in transit".
@@ -79,7 +93,7 @@ def verify_bundle(source: Path | bytes, trust: Mapping[str, TrustedKey]) -> Verd
         return Verdict("unreadable", Message(code, {"path": str(source)}))
     try:
         with open_zip(source, BUNDLE) as zf:
-            return _verify(zf, trust)
+            return _verify(zf, trust, signed)
     except Refused as exc:
         kind, message = refusal(exc)
         return Verdict(kind, message, exc.details)
@@ -90,7 +104,8 @@ def _tampered(details: list[str], manifest: dict[str, Any] | None = None) -> Ver
                    details, manifest)
 
 
-def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey]) -> Verdict:
+def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey],
+            signed: SignedKind) -> Verdict:
     found = scan(zf, BUNDLE)
     names = set(found.hashes)
     if found.active:
@@ -99,15 +114,17 @@ def _verify(zf: zipfile.ZipFile, trust: Mapping[str, TrustedKey]) -> Verdict:
         return Verdict(kind, Message("bundle.verdict.active_content"),
                        [str(a) for a in found.active])
     if not names & OWN_PARTS:
-        return _without_manifest(zf)
+        return _without_manifest(zf, signed.signature_sheets)
     if not names >= OWN_PARTS:
         return _tampered([f"part missing: {name}" for name in sorted(OWN_PARTS - names)])
     raw = read_member(zf, MANIFEST_PART, MAX_MANIFEST_BYTES)
     signature = read_member(zf, SIGNATURE_PART, 1024)
     try:
-        manifest = parse_manifest(raw)
+        manifest = signed.parse(raw)
         producer = manifest["producer"]
         when = created_at(manifest)
+    except WrongKind as exc:  # signed, but another kind of file (a bundle, a package)
+        return Verdict("not_a_bundle", exc.message, [f"{MANIFEST_PART}: {exc}"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         return _tampered([f"{MANIFEST_PART}: {exc}"])
     key_id = str(producer.get("key_id"))
@@ -200,10 +217,10 @@ def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
     return titles
 
 
-def _without_manifest(zf: zipfile.ZipFile) -> Verdict:
+def _without_manifest(zf: zipfile.ZipFile, signature_sheets: frozenset[str]) -> Verdict:
     titles = _sheet_titles(zf)
     found = set(titles.values())
-    if found >= SIGNATURE_SHEETS:
+    if found >= signature_sheets:
         return Verdict("resaved", Message("bundle.verdict.resaved"), [
             f"{MANIFEST_PART} and {SIGNATURE_PART} are gone",
             "sheets: " + ", ".join(titles.values()),

@@ -30,12 +30,15 @@ class CaseFilter:
     field: str = ""
     overdue_only: bool = False
     pending_only: bool = False  # organizations whose credit code awaits verification
+    # Only these organizations (the 退回待改 filter: visits the county returned); None: all.
+    organizations: frozenset[str] | None = None
 
     def is_narrowing_of(self, other: CaseFilter) -> bool:
         """True when every row this filter keeps was also kept by ``other``."""
         same_rest = (self.statuses == other.statuses and self.reg_type == other.reg_type
                      and self.field == other.field and self.overdue_only == other.overdue_only
-                     and self.pending_only == other.pending_only)
+                     and self.pending_only == other.pending_only
+                     and self.organizations == other.organizations)
         return same_rest and normalize_query(other.text) in normalize_query(self.text)
 
 
@@ -60,6 +63,9 @@ def filter_cases(rows: Sequence[CaseRow], flt: CaseFilter, today: dt.date,
         kept = [i for i in kept if rows[i].overdue(today)]
     if flt.pending_only:
         kept = [i for i in kept if rows[i].uscc_pending]
+    if flt.organizations is not None:
+        only = flt.organizations
+        kept = [i for i in kept if rows[i].id in only]
     return kept
 
 

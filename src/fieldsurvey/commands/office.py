@@ -335,7 +335,8 @@ def rollup_command(paths: DataPaths, lang: str, db_url: str | None, *, month: st
 
 
 def stats_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str,
-                  xlsx: str | None, pdf: str | None, as_json: bool) -> int:
+                  xlsx: str | None, pdf: str | None, as_json: bool,
+                  approved_only: bool = False) -> int:
     from fieldsurvey.commands.stats import stats_command as run_stats
 
     target = office_target(paths, db_url)
@@ -344,4 +345,4 @@ def stats_command(paths: DataPaths, lang: str, db_url: str | None, *, month: str
     for output in (xlsx, pdf):  # before the table is computed
         if output and (problem := output_problem(Path(output))) is not None:
             return _fail(lang, problem, 2)
-    return run_stats(target, lang, month, xlsx, pdf, as_json)
+    return run_stats(target, lang, month, xlsx, pdf, as_json, approved_only)

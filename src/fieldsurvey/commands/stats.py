@@ -96,7 +96,7 @@ def table_text(table: MonthlyTable, lang: str) -> str:
 
 
 def stats_command(target: str, lang: str, month: str, xlsx: str | None, pdf: str | None,
-                  as_json: bool) -> int:
+                  as_json: bool, approved_only: bool = False) -> int:
     """Print the month's table of the office database ``target`` (a file or a URL) and
     write the files asked for. 0 on success, 1 when something failed, 2 for a bad month."""
     parsed = parse_month(month)
@@ -122,7 +122,8 @@ def stats_command(target: str, lang: str, month: str, xlsx: str | None, pdf: str
         if profile is None:
             print(render("cli_stats.no_profile", lang, url=db.url), file=sys.stderr)
             return 1
-        table = monthly_table(db, *parsed, profile)
+        table = monthly_table(db, *parsed, profile,
+                              basis="approved" if approved_only else "all")
     finally:
         db.close()
     if as_json:

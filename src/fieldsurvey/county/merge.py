@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from fieldsurvey import clock
 from fieldsurvey.bundles.manifest import created_at as manifest_created_at
+from fieldsurvey.bundles.replies import ReplyError, replies_of
 from fieldsurvey.county.conflicts import (
     GroupKey,
     drop_overtaken_visit_conflicts,
@@ -71,6 +72,7 @@ from fieldsurvey.county.outcomes import (
 
 # The report, the command line and the Import page take these from here.
 __all__ = ["OUTCOMES", "BatchReport", "FileReport", "Outcome", "merge_bundles"]
+from fieldsurvey.county.review import keep_replaced, replies_merged, revisions_merged
 from fieldsurvey.county.trust import trust_mapping
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import LANGUAGES, Message
@@ -201,10 +203,15 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
         raise Rejected(intake.undecodable)
     _check_townships(intake.organizations, report.unit_code, path)
     try:
+        replies = replies_of(manifest)
+    except ReplyError as exc:
+        raise Rejected(Message("bundle.unreadable", {"detail": str(exc)})) from exc
+    try:
         with db.transaction() as session:
             _one_writer(session)
             merger = _Merger(session, intake, report.bundle_id, report.unit_code, key_id, now)
-            merger.run()
+            merger.run(by=report.producer_name)
+            replies_merged(session, replies)
             report.organizations, report.visits = merger.organizations, merger.visits
             report.counts = merger.organizations + merger.visits
             session.add(ReceivedBundle(
@@ -279,10 +286,12 @@ class _Merger:
         self.organizations: Counter[str] = Counter()
         self.visits: Counter[str] = Counter()
 
-    def run(self) -> None:
+    def run(self, *, by: str) -> None:
         touched = self._organizations()
-        self._visits()
+        revised = self._visits()
         sync_group_conflicts(self.session, touched, self.now)
+        # A new revision (or a first one) waits for review; a tombstone leaves review.
+        revisions_merged(self.session, revised, by=by, now=self.now)
 
     # -- organizations ------------------------------------------------------------------
 
@@ -317,7 +326,9 @@ class _Merger:
 
     # -- visits -------------------------------------------------------------------------
 
-    def _visits(self) -> None:
+    def _visits(self) -> list[tuple[str, int, str]]:
+        """Merge the visits; returns (id, revision, township) of those that came in at a
+        revision the office did not hold."""
         visits = self.intake.visits
         stored = self._load(MergedVisit, [v.id for v in visits])
         townships = {o.record.id: o.record.township_code for o in self.intake.organizations}
@@ -328,12 +339,20 @@ class _Merger:
                 .where(MergedOrganization.id.in_(sorted(missing)))).all()))
         inserts, updates = [], []
         overtaken: list[tuple[str, int]] = []
+        revised: list[tuple[str, int, str]] = []
+        # (id, revision, answers) read before the update below overwrites them
+        replaced: list[tuple[str, int, str]] = []
         for visit in visits:
             have = stored.get(visit.id)
             values = {**visit.columns(), "pinned": False, **self.provenance,
                       "township_code": townships.get(visit.organization_id, self.unit_code)}
             outcome = self._decide(visit, have, values)
             self.visits[outcome] += 1
+            if outcome in ("new", "updated") and not visit.is_tombstone and (
+                    have is None or visit.revision > have.revision):
+                revised.append((visit.id, visit.revision, str(values["township_code"])))
+                if have is not None and have.deleted_at is None:
+                    replaced.append((have.id, have.revision, have.answers_json))
             if outcome == "new":
                 inserts.append(values)
             elif outcome == "updated" or (outcome == "conflict" and values.get("_wins")):
@@ -346,6 +365,8 @@ class _Merger:
         if updates:
             self.session.execute(update(MergedVisit), updates)
             drop_overtaken_visit_conflicts(self.session, overtaken)
+        keep_replaced(self.session, replaced, self.now)
+        return revised
 
     def _decide(self, record: PreparedVisit, have: MergedVisit | None,
                 values: dict[str, Any]) -> Outcome:

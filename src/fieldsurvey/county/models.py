@@ -228,3 +228,48 @@ class ConflictVersion(OfficeBase):
     source_bundle: Mapped[str] = mapped_column(String(36))
     source_key: Mapped[str] = mapped_column(String(32))
     township_code: Mapped[str] = mapped_column(String(12))
+
+
+class VisitReview(OfficeBase):
+    """Where a merged visit stands in review now; its history is in ``review_event``."""
+
+    __tablename__ = "visit_review"
+
+    visit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(12), index=True)
+    # pending | approved | returned | fixed_pending (see county.review.STATES)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    revision: Mapped[int] = mapped_column(Integer)  # the revision the state is about
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    changed_by: Mapped[str] = mapped_column(String(100))
+
+
+class ReviewEvent(OfficeBase):
+    """One entry of a visit's review thread; never updated, never deleted."""
+
+    __tablename__ = "review_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    visit_id: Mapped[str] = mapped_column(String(36), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # revised | approved | returned | replied
+    state: Mapped[str] = mapped_column(String(20))  # the state after this entry
+    comment: Mapped[str | None] = mapped_column(Text)
+    # {question name: comment} for a return (canonical JSON), else NULL.
+    questions_json: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The officer's reply id: a reply travels in every later bundle, and is kept once.
+    reply_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+
+
+class ReplacedRevision(OfficeBase):
+    """A visit's answers as they were before a newer revision replaced them, so review
+    can show what changed (only the current revision lives in ``merged_visit``)."""
+
+    __tablename__ = "replaced_revision"
+
+    visit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answers_json: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -42,6 +42,7 @@ from fieldsurvey.cases.month_end import (
 from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.models import MergedOrganization, MergedVisit, ReceivedBundle, Unit
 from fieldsurvey.county.office import OfficeProfile
+from fieldsurvey.county.review import approved_visit_ids
 from fieldsurvey.messages import render
 
 #: The form's list of registration types, and the form its labels come from.
@@ -60,6 +61,8 @@ COLUMNS: tuple[str, ...] = tuple(key for _, keys in COLUMN_GROUPS for key in key
 #: An unknown figure or a month that does not exist (the core's error, under the name
 #: the office's callers know).
 StatsError = FigureError
+Basis = Literal["all", "approved"]
+BASES: tuple[Basis, ...] = ("all", "approved")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,9 @@ class MonthlyTable:
     area_totals: Mapping[str, Figures]
     type_totals: Mapping[str, Figures]
     total: Figures
+    # "all" merged visits (the default) or only those "approved" in review: the table
+    # says which, in its notes and its JSON.
+    basis: Basis = "all"
 
     def types_in(self, area: str) -> list[str]:
         """The registration types with a cell in ``area``, in the table's order."""
@@ -135,8 +141,8 @@ def campaign_start() -> dt.date | None:
     return start
 
 
-def _fold(session: Session, year: int, month: int,
-          profile: OfficeProfile) -> Iterator[CountedOrganization]:
+def _fold(session: Session, year: int, month: int, profile: OfficeProfile,
+          basis: Basis = "all") -> Iterator[CountedOrganization]:
     """Every organization on the register at the month's end, with what it counts in."""
     end = month_end(year, month)
     organizations: list[OrganizationFacts] = []
@@ -152,6 +158,8 @@ def _fold(session: Session, year: int, month: int,
     visits = (select(*_VISIT_COLUMNS)
               .where(_V.deleted_at.is_(None), _V.status == "final", _V.visit_date <= end)
               .order_by(*_VISIT_ORDER))
+    if basis == "approved":  # the same counting rule over the visits approved in review
+        visits = visits.where(_V.id.in_(approved_visit_ids()))
     yield from fold_month(organizations, _stream(session, visits), year, month,
                           campaign_start=campaign_start(), area_of=profile.area_of,
                           duplicate_of=duplicate_of)
@@ -212,15 +220,18 @@ def _provenance(session: Session) -> Provenance:
 
 
 def monthly_table(db: OfficeDatabase, year: int, month: int,
-                  profile: OfficeProfile) -> MonthlyTable:
-    """The figures as of the month's last day, per area and registration type."""
+                  profile: OfficeProfile, *, basis: Basis = "all") -> MonthlyTable:
+    """The figures as of the month's last day, per area and registration type, from all
+    merged visits or (``basis="approved"``) only those approved in review."""
+    if basis not in BASES:
+        raise StatsError(f"unknown basis {basis!r}; one of {', '.join(BASES)}")
     end = month_end(year, month)
     cells: dict[tuple[str, str], FigureSum] = {}
     by_area: dict[str, FigureSum] = {}
     by_type: dict[str, FigureSum] = {}
     total = FigureSum()
     with db.sessions() as session:
-        for org in _fold(session, year, month, profile):
+        for org in _fold(session, year, month, profile, basis):
             cell = cells.get((org.area, org.reg_type))
             if cell is None:
                 cell = cells[(org.area, org.reg_type)] = FigureSum()
@@ -246,6 +257,7 @@ def monthly_table(db: OfficeDatabase, year: int, month: int,
                      for a in areas},
         type_totals={k: v.figures() for k, v in by_type.items()},
         total=total.figures(),
+        basis=basis,
     )
 
 
@@ -339,8 +351,10 @@ def provenance_text(table: MonthlyTable, lang: str) -> str:
 
 
 def footnotes(table: MonthlyTable, lang: str) -> str:
-    """Every counting rule in words, then the table's provenance."""
-    return rules_text(lang, campaign_start()) + " " + provenance_text(table, lang)
+    """Every counting rule in words, which visits the table counts, then its provenance."""
+    return " ".join((rules_text(lang, campaign_start()),
+                     render(f"review.basis.{table.basis}", lang),
+                     provenance_text(table, lang)))
 
 
 def signature_labels(lang: str) -> tuple[str, str, str]:
@@ -357,6 +371,7 @@ def table_json(table: MonthlyTable) -> dict[str, Any]:
         "year": table.year,
         "month": table.month,
         "as_of": table.month_end.isoformat(),
+        "basis": table.basis,
         "generated_at": table.provenance.generated_at.isoformat(),
         "bundles": {"count": table.provenance.bundles,
                     "latest_created_at": (table.provenance.latest_bundle.isoformat()

@@ -171,3 +171,48 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CountyKey(Base):
+    """The county office's key, trusted after its fingerprint was read over the phone."""
+
+    __tablename__ = "county_trust"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the 32 raw bytes
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    unit_code: Mapped[str] = mapped_column(String(12))
+    unit_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Packages the key signed on or after this moment are refused.
+    revoked_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CountyReview(Base):
+    """The county's view of one visit it returned, as the newest package stated it."""
+
+    __tablename__ = "county_review"
+
+    visit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    organization_name: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer)  # the county's revision of the visit
+    state: Mapped[str] = mapped_column(String(20))
+    # The county's thread (canonical JSON list of entries), whole.
+    thread_json: Mapped[str] = mapped_column(Text)
+
+
+class VisitReply(Base):
+    """The officer's reply to the county about a visit; it travels in every bundle."""
+
+    __tablename__ = "visit_reply"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    visit_id: Mapped[str] = mapped_column(String(36), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    officer: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.cases.filtering import CaseFilter
 from fieldsurvey.cases.loading import CaseRow, first_organizations, load_cases
 from fieldsurvey.cases.status import STATUSES
+from fieldsurvey.store.county import returned_cases
 from fieldsurvey.ui import fit
 from fieldsurvey.ui.case_model import COLUMNS, CaseTableModel
 from fieldsurvey.ui.context import AppContext
@@ -82,6 +83,8 @@ class CaseListPage(QWidget):
         self.overdue = QCheckBox(ctx.tr("ui.cases.overdue_only"))
         self.pending = QCheckBox(ctx.tr("ui.cases.pending_only"))
         self.pending.setToolTip(ctx.tr("ui.cases.pending_tip"))
+        self.returned = QCheckBox(ctx.tr("ui.receive.returned_only"))
+        self.returned.setObjectName("returned_filter")
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -115,6 +118,7 @@ class CaseListPage(QWidget):
             filters.addWidget(widget, 1)
         filters.addWidget(self.overdue)
         filters.addWidget(self.pending)
+        filters.addWidget(self.returned)
         layout = QVBoxLayout(self)
         self.banner_slot = QVBoxLayout()  # the export reminder goes here
         layout.addLayout(self.banner_slot)
@@ -127,6 +131,7 @@ class CaseListPage(QWidget):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.overdue.toggled.connect(self._apply_filter)
         self.pending.toggled.connect(self._apply_filter)
+        self.returned.toggled.connect(self._apply_filter)
         self.search.installEventFilter(self)
         self.table.installEventFilter(self)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
@@ -227,10 +232,17 @@ class CaseListPage(QWidget):
             field=self.field_filter.currentData() or "",
             overdue_only=self.overdue.isChecked(),
             pending_only=self.pending.isChecked(),
+            organizations=self._returned_organizations() if self.returned.isChecked() else None,
         ))
         if self.model.rowCount():
             self.table.selectRow(0)
         self._emit_counts()
+
+    def _returned_organizations(self) -> frozenset[str]:
+        """Organizations with a visit the county returned and the officer has neither fixed
+        nor answered yet (read when the filter is applied: a few rows at most)."""
+        with self.ctx.db.transaction() as session:
+            return frozenset(c.organization_id for c in returned_cases(session) if c.to_fix)
 
     def _emit_counts(self) -> None:
         # An empty register (not an empty search result) shows the way to import one.

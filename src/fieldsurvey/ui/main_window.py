@@ -5,10 +5,19 @@ each screen does its own work.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QStackedWidget, QToolBar
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+)
 
 from fieldsurvey import __version__, clock
 from fieldsurvey.identity.keys import identity_exists, load_public
@@ -32,12 +41,13 @@ from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.org_dialog import OrganizationDialog
 from fieldsurvey.ui.org_page import OrganizationPage
 from fieldsurvey.ui.print_preview import preview_document, print_visit
+from fieldsurvey.ui.receive_dialog import ReceiveDialog
 from fieldsurvey.ui.visit.editor import VisitEditor
 
 # Menu -> actions, in order.
 MENUS: dict[str, tuple[str, ...]] = {
-    "file": ("import_register", "add_organization", "export_bundle", "print_records",
-             "print_blank_form", "print_enrollment", "export_card", "quit"),
+    "file": ("import_register", "add_organization", "export_bundle", "receive_package",
+             "print_records", "print_blank_form", "print_enrollment", "export_card", "quit"),
     "visit": ("case_list", "new_visit"),
     "stats": ("dashboard", "print_dashboard"),
     "settings": ("language_zh", "language_en"),
@@ -102,7 +112,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         handlers = {
             "import_register": self.import_register, "add_organization": self.add_organization,
-            "export_bundle": self.export_bundle, "quit": self.close,
+            "export_bundle": self.export_bundle, "receive_package": self.receive_package,
+            "quit": self.close,
             "case_list": self.show_cases, "new_visit": self._new_visit_for_selection,
             "dashboard": self.show_dashboard, "about": self._about,
             "export_card": lambda: CardExportDialog(self.ctx, self).exec(),
@@ -232,6 +243,21 @@ class MainWindow(QMainWindow):
             return
         ExportDialog(self.ctx, self).exec()
         self.reminder.refresh()
+
+    def receive_package(self, path: Path | None = None) -> None:
+        """Ask for the county's package (unless given), show what it holds, apply it."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, self.tr_("ui.receive.title"), str(self.ctx.paths.root),
+                self.tr_("ui.receive.file_filter"))
+            if not chosen:
+                return
+            path = Path(chosen)
+        if self.editor is not None and not self.editor.save_now():
+            return
+        dialog = ReceiveDialog(self.ctx, path, self)
+        dialog.received.connect(self.cases.reload)
+        dialog.exec()
 
     # --- printing ------------------------------------------------------------------------
     def print_records(self) -> None:

@@ -54,7 +54,7 @@ def test_title_menus_and_status_bar_in_both_languages(qtbot: QtBot,
     assert window.actions_by_name["import_bundles"].shortcut().toString() == "Ctrl+I"
     assert window.actions_by_name["export_rollup"].shortcut().toString() == "Ctrl+E"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "导入数据包", "冲突处理", "月度统计", "信任名单"]
+        "导入数据包", "冲突处理", "月度统计", "信任名单", "走访审核", "下发包"]
     assert window.db_label.text() == f"汇总数据库：{office_ctx.db.url}"
     assert window.staff_label.text() == "工作人员：李敏（咸安区总工会）"
     assert window.actions_by_name["language_zh"].isChecked()

@@ -36,6 +36,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "conflicts": ("fieldsurvey.ui.office.conflicts_page", "ConflictsPage"),
     "stats": ("fieldsurvey.ui.office.stats_page", "StatsPage"),
     "trust": ("fieldsurvey.ui.office.trust_page", "TrustPage"),
+    "review": ("fieldsurvey.ui.office.review_page", "ReviewPage"),
+    "package": ("fieldsurvey.ui.office.package_page", "PackagePage"),
 }
 # Menu -> actions, in order.
 MENUS: dict[str, tuple[str, ...]] = {
@@ -154,7 +156,7 @@ class OfficeWindow(QMainWindow):
                 menu.addAction(action)
                 self.actions_by_name[name] = action
         self.actions_by_name["quit"].setShortcut(QKeySequence.StandardKey.Quit)
-        # Ctrl+1..4 go to the pages, in the order of the navigation list.
+        # Ctrl+1..6 go to the pages, in the order of the navigation list.
         for number, name in enumerate(PAGES, 1):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))

@@ -40,6 +40,7 @@ from fieldsurvey.store.prefill import pending_prefill, set_pending_prefill
 from fieldsurvey.store.visits import VisitError, answers_of, ref_key, save_draft
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.visit import editor_checks
+from fieldsurvey.ui.visit.county_comments import county_banner, show_county_comments
 from fieldsurvey.ui.visit.delete_dialog import DeleteDialog
 from fieldsurvey.ui.visit.editor_actions import (
     SAVE_ERRORS,
@@ -98,6 +99,7 @@ class VisitEditor(QWidget):
         self.version_changes: set[str] = set()  # since the version the visit was on
         answers = self._load()
         self._build()
+        show_county_comments(ctx.db, self, self.county_banner, ctx.lang)
         self.bind_state(answers)
         self.lifecycle.mark_version_changes()
         self.apply_mode()
@@ -161,6 +163,8 @@ class VisitEditor(QWidget):
 
         self.banner = banner(self)
         root.addWidget(self.banner)
+        self.county_banner = county_banner(self)
+        root.addWidget(self.county_banner)
 
         body = QHBoxLayout()
         self.pages: list[SectionPage] = []

@@ -121,11 +121,25 @@ class QuestionRow(QWidget):
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.hide()
         right.addWidget(self.message)
+        self.county_comment = QLabel(self.field)  # what the county said of this answer
+        self.county_comment.setObjectName("countyComment")
+        self.county_comment.setTextFormat(Qt.TextFormat.PlainText)
+        self.county_comment.setWordWrap(True)
+        self.county_comment.setStyleSheet("color: #8a4b00; background: #fff4e0; "
+                                          "padding: 2px 4px;")
+        self.county_comment.hide()
+        right.addWidget(self.county_comment)
         # No setBuddy(): a buddy label turns any "&" of its (escaped) text into an
         # Alt+letter mnemonic, and dozens of those collide with real shortcuts.
         for target in widget.inputs():
             target.setAccessibleName(self.label_text)
         outer.addWidget(self.field, 1)
+
+    def set_county_comment(self, text: str) -> None:
+        """Show the county's comment on this question beside the answer ("" hides it)."""
+        self.county_comment.setText(render("ui.receive.county_says", self.lang, comment=text)
+                                    if text else "")
+        self.county_comment.setVisible(bool(text))
 
     def _render_label(self) -> None:
         text = html.escape(self.label_text)

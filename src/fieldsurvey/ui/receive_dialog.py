@@ -1,0 +1,91 @@
+"""File → 接收下发包…: what the county's package holds, then apply it, or why not.
+
+The package is verified and checked when the dialog opens (nothing is written);
+"接收" applies it in one transaction (``packages.receive``). A refusal names its
+reason and leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldsurvey.messages import render
+from fieldsurvey.packages.read import PackageRefused
+from fieldsurvey.packages.receive import ReceiveSummary, preview_package, receive_package
+from fieldsurvey.ui.context import AppContext
+
+
+def summary_text(summary: ReceiveSummary, lang: str) -> str:
+    """What the package holds, in the words the command line uses."""
+    package = summary.package
+    lines = [render("cli_receive.holds", lang, sequence=package.sequence,
+                    signer=package.signer_name, unit=package.signer_unit,
+                    returned=summary.returned, added=summary.added, updated=summary.updated,
+                    unchanged=summary.unchanged, conflicts=len(summary.conflicts),
+                    gone=summary.found_gone)]
+    lines += [render("cli_receive.conflict", lang, name=c.name, field=c.field, mine=c.mine,
+                     county=c.county) for c in summary.conflicts]
+    if package.contents.notice:
+        lines.append(render("cli_receive.notice", lang, notice=package.contents.notice))
+    return "\n".join(lines)
+
+
+class ReceiveDialog(QDialog):
+    """``ReceiveDialog(ctx, path)``: :attr:`received` once the package is applied."""
+
+    received = Signal()
+    """The package was applied: the case list and open pages should re-read."""
+
+    def __init__(self, ctx: AppContext, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.path = ctx, path
+        self.setWindowTitle(ctx.tr("ui.receive.title"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        self.headline = QLabel(self)
+        self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.headline)
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        layout.addWidget(self.details)
+        self.buttons = QDialogButtonBox(self)
+        self.apply_button = self.buttons.addButton(ctx.tr("ui.receive.apply"),
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.apply_button.clicked.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        try:
+            self.summary: ReceiveSummary | None = preview_package(ctx.db, path)
+        except PackageRefused as exc:
+            self.summary = None
+            self._refused(exc)
+        else:
+            self.headline.setText(ctx.tr("ui.receive.check", file=path.name))
+            self.details.setPlainText(summary_text(self.summary, ctx.lang))
+
+    def _refused(self, exc: PackageRefused) -> None:
+        self.headline.setText(self.ctx.tr("ui.receive.refused", reason=self.ctx.word(
+            exc.message)))
+        self.details.setPlainText("\n".join(exc.details))
+        self.apply_button.setEnabled(False)
+
+    def apply(self) -> None:
+        try:
+            receive_package(self.ctx.db, self.path)
+        except PackageRefused as exc:
+            self._refused(exc)
+            return
+        self.received.emit()
+        self.accept()

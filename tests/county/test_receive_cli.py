@@ -1,0 +1,65 @@
+"""The officer's commands: trust the county's card by its fingerprint, receive, reply."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from office_helpers import Township
+from receive_helpers import set_up_officer
+
+from fieldsurvey.cli import main
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.identity.enrollment import write_enrollment_card
+from fieldsurvey.store.county import returned_cases
+
+PASSPHRASE = "correct-horse-9"  # noqa: S105 - a test passphrase
+
+
+def test_trust_receive_and_reply_from_the_command_line(
+        fresh_data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        shipped_form: FormDefinition, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASSPHRASE)
+    assert main(["identity", "create", "--role", "county", "--name", "李主席",
+                 "--unit-code", "421202", "--unit-name", "咸安区总工会"]) == 0
+    assert main(["office", "init", "--role", "county", "--unit-code", "421202",
+                 "--unit-name", "咸安区总工会"]) == 0
+    town = Township(tmp_path / "a", "421202001", "温泉街道", shipped_form).populate(6, 2)
+    officer_card = tmp_path / "wangfang.fsid.json"
+    write_enrollment_card(town.signer.public, officer_card)
+    assert main(["trust", "add", str(officer_card)]) == 0
+    assert main(["merge", str(town.export())]) == 0
+    capsys.readouterr()
+    assert main(["review", "list", "--json"]) == 0
+    visit = json.loads(capsys.readouterr().out)[0]["visit_id"]
+    assert main(["review", "return", visit, "--comment", "请补充联系人"]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["package", "--township", town.code, "--out", str(out)]) == 0
+    [sent] = list(out.iterdir())
+    card = tmp_path / "county.fsid.json"
+    assert main(["identity", "card", str(card)]) == 0
+    capsys.readouterr()
+
+    store = str(town.folder / "fieldsurvey.sqlite3")
+    town.db.close()
+    set_up_officer(town.db, town.code, town.name, county=None)  # profile only
+    assert main(["receive", str(sent), "--db", store]) == 1  # no county trusted yet
+    assert "登记卡" in capsys.readouterr().err
+    assert main(["county-trust", str(card), "--db", store]) == 2
+    fingerprint = capsys.readouterr().out.splitlines()[1].strip()
+    assert main(["county-trust", str(card), "--db", store, "--fingerprint", "1234"]) == 1
+    assert main(["county-trust", str(card), "--db", store, "--fingerprint", fingerprint]) == 0
+    capsys.readouterr()
+    assert main(["receive", str(sent), "--db", store, "--dry-run"]) == 0
+    assert "退回待改 1 条" in capsys.readouterr().out
+    with town.db.transaction() as s:
+        assert returned_cases(s) == []  # a dry run applies nothing
+    assert main(["receive", str(sent), "--db", store]) == 0
+    assert main(["receive", str(sent), "--db", store]) == 1
+    assert "已经接收过" in capsys.readouterr().err
+    assert main(["reply", visit, "联系人已补充", "--db", store]) == 0
+    with town.db.transaction() as s:
+        [case] = returned_cases(s)
+    assert case.visit_id == visit and case.replied and not case.to_fix

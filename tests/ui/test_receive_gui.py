@@ -1,0 +1,81 @@
+"""Receiving a county package in the app: the dialog, the 退回待改 filter, the comments
+beside the questions in the visit editor."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "county"))
+from office_helpers import Township, make_office
+from receive_helpers import merge, package, set_up_officer
+
+from fieldsurvey.county import review
+from fieldsurvey.county.db import open_office
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.paths import data_paths
+from fieldsurvey.store.profile import load_profile
+from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.main_window import MainWindow
+from fieldsurvey.ui.receive_dialog import ReceiveDialog
+
+pytestmark = pytest.mark.gui
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_receive_then_filter_and_see_the_comments(qtbot: QtBot, tmp_path: Path,
+                                                  shipped_form: FormDefinition) -> None:
+    town = Township(tmp_path / "town", "421202001", "温泉街道", shipped_form).populate(8, 3)
+    set_up_officer(town.db, town.code, town.name)
+    office = open_office(tmp_path / "office.sqlite3")
+    try:
+        make_office(office, trusted=(town.signer,))
+        merge(office, shipped_form, town.export())
+        with office.transaction() as s:
+            returned = review.review_list(s)[0]
+            review.return_visit(s, returned.visit_id, "职工人数与上月相差太大", by="张审核",
+                                questions={"staff_total": "请按社保名单核实"})
+        sent = package(office, town, tmp_path / "out", "请于月底前改完")
+    finally:
+        office.close()
+    with town.db.transaction() as s:
+        profile = load_profile(s)
+    ctx = AppContext(lang="zh", paths=data_paths(), db=town.db, form=shipped_form,
+                     profile=profile)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    dialog = ReceiveDialog(ctx, sent)
+    qtbot.addWidget(dialog)
+    assert "退回待改 1 条" in dialog.details.toPlainText()
+    assert "请于月底前改完" in dialog.details.toPlainText()
+    dialog.show()
+    assert dialog.grab().save(str(SCREENSHOTS / "receive_dialog.png"))
+    with qtbot.waitSignal(dialog.received):
+        dialog.apply_button.click()
+    again = ReceiveDialog(ctx, sent)
+    qtbot.addWidget(again)
+    assert again.headline.text().startswith("不能接收：第 1 号下发包已经接收过")
+    assert not again.apply_button.isEnabled()
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    cases = window.cases
+    qtbot.waitUntil(lambda: cases.model.complete, timeout=10_000)
+    cases.returned.setChecked(True)
+    assert cases.model.rowCount() == 1
+    assert cases.model.row_at(cases.model.index(0, 0)).id == returned.organization_id
+    assert window.grab().save(str(SCREENSHOTS / "returned_filter.png"))
+    window.open_visit(returned.visit_id)
+    editor = window.editor
+    assert editor is not None
+    assert editor.county_banner.isVisible()
+    assert editor.county_banner.text() == "县里退回修改：职工人数与上月相差太大"
+    row = editor.rows["staff_total"]
+    assert row.county_comment.text() == "县里意见：请按社保名单核实"
+    editor.stack.setCurrentIndex(window.editor.page_of["staff_total"])
+    assert window.grab().save(str(SCREENSHOTS / "county_comments_in_editor.png"))
