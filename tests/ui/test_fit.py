@@ -35,7 +35,7 @@ EXPECTED = {"main/case_list", "main/organization", "main/dashboard", "main/visit
             "batch_print", "import_wizard", "setup", "mode", "message_box", "file_dialog",
             "office/import", "office/conflicts", "office/stats", "office/trust",
             "office/card_check", "office/passphrase", "office/trust_file", "office/rollup",
-            "office/setup"}
+            "office/setup", "office/review", "office/package"}
 
 
 def windows_at(scale: str, tmp_path: Path) -> list[dict[str, object]]:
