@@ -110,6 +110,8 @@ def _officer_parsers(commands: Any, t: Callable[[str], str]) -> None:
     trust_county.add_argument("card", metavar="CARD")
     trust_county.add_argument("--fingerprint", metavar="DIGITS",
                               help=t("cli_receive.help_fingerprint"))
+    trust_county.add_argument("--revoke-from", metavar="TIME",
+                              help=t("cli_receive.help_revoke_from"))
     receive = sub(commands, "receive", "cli_receive.help_receive")
     receive.add_argument("file", metavar="FILE")
     receive.add_argument("--dry-run", action="store_true", help=t("cli_receive.help_dry_run"))
@@ -304,7 +306,8 @@ def _receiving_command(args: argparse.Namespace, paths: DataPaths, lang: str) ->
 
     store = getattr(args, "db", None)
     if args.command == "county-trust":
-        return receive.county_trust_command(paths, lang, store, args.card, args.fingerprint)
+        return receive.county_trust_command(paths, lang, store, args.card, args.fingerprint,
+                                            args.revoke_from)
     if args.command == "receive":
         return receive.receive_command(paths, lang, store, args.file, args.dry_run)
     return receive.reply_command(paths, lang, store, args.visit, args.text)

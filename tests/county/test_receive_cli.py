@@ -63,3 +63,11 @@ def test_trust_receive_and_reply_from_the_command_line(
     with town.db.transaction() as s:
         [case] = returned_cases(s)
     assert case.visit_id == visit and case.replied and not case.to_fix
+    # The county's laptop was lost: its key's packages from then on are refused.
+    assert main(["package", "--township", town.code, "--out", str(out)]) == 0
+    later = next(p for p in out.iterdir() if p.name.endswith("-002.xlsx"))
+    assert main(["county-trust", str(card), "--db", store, "--revoke-from", "yesterday"]) == 2
+    assert main(["county-trust", str(card), "--db", store, "--revoke-from", "2026-11-01"]) == 0
+    capsys.readouterr()
+    assert main(["receive", str(later), "--db", store]) == 1
+    assert "停用" in capsys.readouterr().err.splitlines()[0]

@@ -134,3 +134,25 @@ def test_an_unknown_signer_changes_no_review(office: OfficeDatabase, wenquan: To
     merge_bundles(office, [wenquan.export()], form=shipped_form, profile=COUNTY, by="李主席")
     with office.transaction() as s:
         assert review_list(s) == []
+
+
+def test_other_content_for_the_same_revision_is_reviewed_again(
+        office: OfficeDatabase, wenquan: Township, shipped_form: FormDefinition,
+        tmp_path: Path) -> None:
+    """Two laptops of one township change the same visit differently: while the later
+    one stands (a conflict until a person decides), the visit is pending again."""
+    make_office(office, trusted=(wenquan.signer,))
+    merge(office, shipped_form, wenquan.export())
+    with office.transaction() as s:
+        visit = review_list(s)[0].visit_id
+    twin = wenquan.copy_to(tmp_path / "twin")
+    revise(wenquan, visit, shipped_form, "甲电脑的说明")
+    revise(twin, visit, shipped_form, "乙电脑的说明")
+    merge(office, shipped_form, wenquan.export())
+    with office.transaction() as s:
+        approve(s, [visit], by="张审核")
+    merge(office, shipped_form, twin.export(sequence=wenquan.sequence + 1))
+    with office.transaction() as s:
+        assert state_of(s, visit) == "pending"
+        assert [e.action for e in thread(s, visit)] == ["revised", "revised", "approved",
+                                                        "revised"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from fieldsurvey.packages.receive import (
 )
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.store import StoreError, open_database, open_store
-from fieldsurvey.store.county import CountyError, add_reply, trust_county
+from fieldsurvey.store.county import CountyError, add_reply, revoke_county, trust_county
 from fieldsurvey.store.db import Database
 from fieldsurvey.store.profile import load_profile
 
@@ -37,9 +38,10 @@ def _with_store(paths: DataPaths, lang: str, store: str | None,
     try:
         return work(db)
     except (CountyError, PackageRefused, IdentityError) as exc:
+        code = _fail(lang, exc.message)  # the reason first, then what was found
         for detail in getattr(exc, "details", [])[:20]:
             print("  - " + detail, file=sys.stderr)
-        return _fail(lang, exc.message)
+        return code
     finally:
         db.close()
 
@@ -48,15 +50,38 @@ def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
+def _moment(text: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # A date or time without a zone is Beijing time, as at the office.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
 def county_trust_command(paths: DataPaths, lang: str, store: str | None, card: str,
-                         fingerprint: str | None) -> int:
-    """Trust the county's card once the fingerprint read over the phone is typed in."""
+                         fingerprint: str | None, revoke_from: str | None = None) -> int:
+    """Trust the county's card once the fingerprint read over the phone is typed in, or
+    (``revoke_from``) refuse what its key signs from that moment on."""
     if (problem := is_file_argument(Path(card))) is not None:
         return _fail(lang, problem, 2)
     try:
         public = read_enrollment_card(Path(card))
     except IdentityError as exc:
         return _fail(lang, exc.message)
+    if revoke_from is not None:
+        moment = _moment(revoke_from)
+        if moment is None:
+            return _fail(lang, Message("cli_errors.bad_moment", {"value": revoke_from}), 2)
+
+        def revoke(db: Database) -> int:
+            with db.transaction() as session:
+                row = revoke_county(session, public.key_id, moment)
+            print(render("cli_receive.revoked", lang, name=row.name,
+                         fingerprint=row.fingerprint, moment=moment.isoformat()))
+            return 0
+
+        return _with_store(paths, lang, store, revoke)
     if fingerprint is None:  # show what to read aloud, and change nothing
         print(render("cli_receive.read_fingerprint", lang, name=public.name,
                      unit=public.unit_name, fingerprint=public.fingerprint))

@@ -348,8 +348,12 @@ class _Merger:
                       "township_code": townships.get(visit.organization_id, self.unit_code)}
             outcome = self._decide(visit, have, values)
             self.visits[outcome] += 1
-            if outcome in ("new", "updated") and not visit.is_tombstone and (
-                    have is None or visit.revision > have.revision):
+            # A changed visit waits for review: a new revision, or other content standing
+            # in for the same revision (a conflict it wins until a person decides).
+            if not visit.is_tombstone and (
+                    (outcome in ("new", "updated")
+                     and (have is None or visit.revision > have.revision))
+                    or (outcome == "conflict" and values.get("_wins"))):
                 revised.append((visit.id, visit.revision, str(values["township_code"])))
                 if have is not None and have.deleted_at is None:
                     replaced.append((have.id, have.revision, have.answers_json))

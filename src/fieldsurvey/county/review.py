@@ -109,6 +109,12 @@ def review_list(session: Session, *, township: str | None = None, state: str | N
             in session.execute(stmt).all()]
 
 
+def form_ids(session: Session) -> list[str]:
+    """The forms of the visits under review (the review list filters by them)."""
+    return list(session.scalars(select(MergedVisit.form_id).distinct()
+                                .order_by(MergedVisit.form_id)))
+
+
 def thread(session: Session, visit_id: str) -> list[ThreadEntry]:
     """Every entry of a visit's thread in the order the office recorded it (a reply is
     dated by the officer's laptop, but the office learns of it with the bundle)."""

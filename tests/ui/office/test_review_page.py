@@ -36,6 +36,9 @@ def test_approve_and_return_from_the_review_page(qtbot: QtBot, office_ctx: Offic
     qtbot.waitActive(page)
     page.refresh()
     total = page.model.rowCount()
+    assert page.form_filter.findData("so_union_visit") > 0
+    page.form_filter.setCurrentIndex(page.form_filter.findData("so_union_visit"))
+    assert page.model.rowCount() == total
     assert total > 2 and "收到新版本" in page.thread_view.toPlainText()
     first = page.model.row_at(0).visit_id
     assert not page.return_visit(first, "", {})  # a comment is required, and said so

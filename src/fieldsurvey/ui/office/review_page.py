@@ -77,6 +77,9 @@ class ReviewPage(QWidget):
         self.state.addItem(tr("ui.review.all_states"), None)
         for state in review.STATES:
             self.state.addItem(tr(f"review.state.{state}"), state)
+        self.form_filter = QComboBox()  # forms of the merged visits, filled by refresh()
+        self.form_filter.addItem(tr("ui.review.all_forms"), None)
+        self.form_filter.currentIndexChanged.connect(self.refresh)
         self.month = QLineEdit()
         self.month.setPlaceholderText("YYYY-MM")
         self.township.returnPressed.connect(self.refresh)
@@ -85,6 +88,7 @@ class ReviewPage(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.township)
         filters.addWidget(self.state)
+        filters.addWidget(self.form_filter)
         filters.addWidget(self.month)
         self.approve_button = QPushButton(tr("ui.review.approve"))
         self.return_button = QPushButton(tr("ui.review.return"))
@@ -133,14 +137,25 @@ class ReviewPage(QWidget):
     def refresh(self) -> None:
         month = parse_month(self.month.text().strip()) if self.month.text().strip() else None
         with self.ctx.db.transaction() as session:
+            forms = review.form_ids(session)
             items = review.review_list(session, township=self.township.text().strip() or None,
-                                       state=self.state.currentData(), month=month)
+                                       state=self.state.currentData(),
+                                       form_id=self.form_filter.currentData(), month=month)
+        self._offer_forms(forms)
         self.model.set_rows(items)
         self.table.resizeColumnsToContents()
         self.count_label.setText(self.ctx.tr("cli_review.listed", count=len(items)))
         if items:
             self.table.selectRow(0)
         self._show_thread()
+
+    def _offer_forms(self, forms: list[str]) -> None:
+        known = {self.form_filter.itemData(i) for i in range(1, self.form_filter.count())}
+        self.form_filter.blockSignals(True)  # adding items is not choosing one
+        for form_id in forms:
+            if form_id not in known:
+                self.form_filter.addItem(form_id, form_id)
+        self.form_filter.blockSignals(False)
 
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
