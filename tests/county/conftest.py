@@ -1,4 +1,5 @@
-"""A real PostgreSQL server for the office-database tests, started by the test run.
+"""An office database for every county test, and a real PostgreSQL server started by
+the test run.
 
 ``pg_url`` is the session's server (superuser ``postgres``, database ``postgres``);
 ``pg_db_url`` is a new, empty database on it for one test, dropped afterwards.
@@ -10,11 +11,22 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 from pg_server import PostgresServer, PostgresUnavailable, start_server
 from psycopg import sql
+
+from fieldsurvey.county.db import OfficeDatabase, open_office
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[OfficeDatabase]:
+    """An empty office database, a real SQLite file (modules may build on it)."""
+    db = open_office(tmp_path / "office.sqlite3")
+    yield db
+    db.close()
 
 
 @pytest.fixture(scope="session")

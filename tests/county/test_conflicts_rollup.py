@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,13 +40,6 @@ from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.identity.records import IdentityError
 
 LATER = NOW + dt.timedelta(hours=2)
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[OfficeDatabase]:
-    db = open_office(tmp_path / "office.sqlite3")
-    yield db
-    db.close()
 
 
 def _merge(db: OfficeDatabase, form: FormDefinition, *files: Path) -> list[str | None]:

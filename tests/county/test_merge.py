@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from fieldsurvey.county.merge import merge_bundles
 from fieldsurvey.county.models import BatchFile, MergedOrganization, MergedVisit
 from fieldsurvey.county.trust import revoke
 from fieldsurvey.forms.model import FormDefinition
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[OfficeDatabase]:
-    db = open_office(tmp_path / "office.sqlite3")
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from office_helpers import COUNTY, NOW, KeyHolder, Township, make_office
 
 from fieldsurvey.bundles.trust import trust_list
 from fieldsurvey.bundles.verify import verify_bundle
-from fieldsurvey.county.db import OfficeDatabase, open_office
+from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.merge import merge_bundles
 from fieldsurvey.county.package import build_packages, plan_packages
 from fieldsurvey.county.review import approve, return_visit, review_list
@@ -32,13 +31,6 @@ def tampered(package: Path, name: str = "tampered.xlsx") -> Path:
                 data = data.replace("重复的组织".encode(), "没问题的".encode(), 1)
             out.writestr(info.filename, data)
     return target
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[OfficeDatabase]:
-    db = open_office(tmp_path / "office.sqlite3")
-    yield db
-    db.close()
 
 
 @pytest.fixture

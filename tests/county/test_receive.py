@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,12 @@ from receive_helpers import COUNTY_KEY, merge, package, set_up_officer, store_di
 from review_helpers import revise
 
 from fieldsurvey.county import review
-from fieldsurvey.county.db import OfficeDatabase, open_office
+from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.package import build_packages, plan_packages
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.packages.read import PackageRefused
 from fieldsurvey.packages.receive import preview_package, receive_package
 from fieldsurvey.store.county import add_reply, returned_cases, revoke_county, visit_thread
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[OfficeDatabase]:
-    db = open_office(tmp_path / "office.sqlite3")
-    yield db
-    db.close()
 
 
 @pytest.fixture

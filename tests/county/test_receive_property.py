@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import suppress
 from itertools import count
 from pathlib import Path
@@ -16,20 +15,13 @@ from receive_helpers import merge, package, set_up_officer, store_digest
 from sqlalchemy import select
 
 from fieldsurvey.county import review
-from fieldsurvey.county.db import OfficeDatabase, open_office
+from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.packages.read import PackageRefused
 from fieldsurvey.packages.receive import receive_package
 from fieldsurvey.store.migrate import open_database
 from fieldsurvey.store.models import Organization
 from fieldsurvey.store.organizations import add_organization, update_organization
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[OfficeDatabase]:
-    db = open_office(tmp_path / "office.sqlite3")
-    yield db
-    db.close()
 
 
 def _copy(source: Path, target: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from office_helpers import COUNTY, KeyHolder, Township, make_office
 from review_helpers import revise
 from sqlalchemy import select, text
 
-from fieldsurvey.county.db import OfficeDatabase, open_office
+from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.merge import merge_bundles
 from fieldsurvey.county.models import ReviewEvent
 from fieldsurvey.county.review import (
@@ -24,13 +23,6 @@ from fieldsurvey.county.review import (
 )
 from fieldsurvey.county.stats import footnotes, monthly_table, table_json
 from fieldsurvey.forms.model import FormDefinition
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[OfficeDatabase]:
-    db = open_office(tmp_path / "office.sqlite3")
-    yield db
-    db.close()
 
 
 @pytest.fixture
