@@ -10,7 +10,7 @@ from fieldsurvey.commands.register import MAX_PROBLEM_LINES, problem_line
 from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.office import OfficeProfile
 from fieldsurvey.county.register_import import CountyPlan, import_county_register
-from fieldsurvey.messages import Message, render
+from fieldsurvey.messages import render
 from fieldsurvey.paths import DataPaths
 from fieldsurvey.register import RegisterError
 
@@ -37,9 +37,6 @@ def print_county_plan(plan: CountyPlan, lang: str) -> None:
 def office_register_command(paths: DataPaths, lang: str, db_url: str | None, file: Path,
                             sheet: str | None, dry_run: bool) -> int:
     def work(db: OfficeDatabase, profile: OfficeProfile) -> int:
-        if profile.role != "county":
-            print(Message("register_county.county_only").render(lang), file=sys.stderr)
-            return 2
         try:
             plan = import_county_register(db, profile, file, sheet, dry_run=dry_run)
         except RegisterError as exc:

@@ -306,6 +306,8 @@ def import_county_register(db: OfficeDatabase, profile: OfficeProfile, path: Pat
                            sheet: str | None = None, *, dry_run: bool = False,
                            progress: Progress | None = None) -> CountyPlan:
     """Read, plan and (unless ``dry_run``) apply the county's list; the plan it followed."""
+    if profile.role != "county":  # a city's office has no townships of its own
+        raise RegisterError(Message("register_county.county_only"))
     read = read_register(path, sheet, progress)
     with db.transaction() as session:
         plan = plan_county_register(session, profile, read, progress)
