@@ -119,6 +119,15 @@ def _officer_parsers(commands: Any, t: Callable[[str], str]) -> None:
     reply.add_argument("visit", metavar="VISIT")
     reply.add_argument("text", metavar="TEXT")
 
+    register = sub(commands, "register", "register_county.help_register")
+    register_commands = register.add_subparsers(dest="register_command", metavar="ACTION",
+                                                required=True)
+    register_import = sub(register_commands, "import", "register_county.help_import")
+    register_import.add_argument("file", metavar="FILE")
+    register_import.add_argument("--sheet", metavar="NAME", help=t("register_county.help_sheet"))
+    register_import.add_argument("--dry-run", action="store_true",
+                                 help=t("register_county.help_dry_run"))
+
     verify = sub(commands, "verify", "cli.help_verify")
     verify.add_argument("files", nargs="+", metavar="FILE")
     verify.add_argument("--trust", action="append", default=[], metavar="FILE",
@@ -281,6 +290,11 @@ def _command(args: argparse.Namespace, lang: str) -> int:
         return _keyed_command(args, paths, lang)
     if args.command in ("county-trust", "receive", "reply"):
         return _receiving_command(args, paths, lang)
+    if args.command == "register":
+        from fieldsurvey.commands.register import register_command
+
+        return register_command(paths, lang, getattr(args, "db", None), args.file, args.sheet,
+                                args.dry_run)
     return _office_command(args, paths, lang)
 
 

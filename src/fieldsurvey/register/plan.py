@@ -36,7 +36,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -203,6 +203,11 @@ class _Known:
 class _Register:
     by_uscc: dict[str, _Known]
     by_name: dict[str, list[_Known]]  # organizations of the township only
+
+
+# The names other registers (the county's) build and hand to plan_against.
+Known = _Known
+KnownRegister = _Register
 
 
 def register_state(session: Session) -> tuple[Any, ...]:
@@ -452,6 +457,14 @@ class _Checked:
                          changes)
 
 
+def note_row(sheet: RegisterSheet, index: int, mapping: Mapping[str, int]) -> bool:
+    """Whether row ``index`` is blank in every mapped cell or a totals/note line."""
+    row = sheet.rows[index]
+    if all(_NOTHING.match(row[column]) for column in mapping.values()):
+        return True
+    return _note(sheet, index, mapping) is not None
+
+
 def _note(sheet: RegisterSheet, index: int, mapping: Mapping[str, int]) -> PlanEntry | None:
     """One skipped entry with one line for a totals, sign-off or note row, else None.
 
@@ -544,15 +557,33 @@ def plan_import(sheet: RegisterSheet, header_row: int, mapping: Mapping[str, int
     :class:`RegisterError` for a mapping that cannot work, and
     :class:`~fieldsurvey.progress.Cancelled` when the officer cancels.
     """
+    _check_mapping(sheet, header_row, mapping)
+    return plan_against(sheet, header_row, mapping, _load_register(session, township_code),
+                        township_code, register_state(session), progress, corrections)
+
+
+def plan_against(sheet: RegisterSheet, header_row: int, mapping: Mapping[str, int],
+                 reg: KnownRegister, township_code: str, state: tuple[Any, ...],
+                 progress: Progress | None = None,
+                 corrections: Mapping[int, str] | None = None,
+                 only: Sequence[int] | None = None) -> ImportPlan:
+    """:func:`plan_import` against a register loaded by the caller.
+
+    ``only`` (0-based row indices, in order) limits planning to those rows: the
+    county plans each township's rows of one sheet, and row numbers stay the file's.
+
+    The county's import (:mod:`fieldsurvey.county.register_import`) loads its
+    own register (``merged_organization``) and plans each township with the
+    very same cleaning, checking and matching rules as the officer's.
+    """
     progress = progress or NullProgress()
     _check_mapping(sheet, header_row, mapping)
-    state = register_state(session)
-    reg = _load_register(session, township_code)
     seen = _Seen()
     rows: list[_Checked | PlanEntry] = []
-    total = len(sheet.rows) - header_row - 1
+    indices = range(header_row + 1, len(sheet.rows)) if only is None else only
+    total = len(indices)
     stage = Message("register.stage.checking")
-    for done, index in enumerate(range(header_row + 1, len(sheet.rows))):
+    for done, index in enumerate(indices):
         if done % _REPORT_EVERY == 0:
             check_cancelled(progress)
             progress.report(done, total, stage)

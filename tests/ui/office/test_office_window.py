@@ -50,7 +50,8 @@ def test_title_menus_and_status_bar_in_both_languages(qtbot: QtBot,
     window = make_window(qtbot, office_ctx)
     assert window.windowTitle() == "咸安区总工会 · 汇总"
     assert menu_titles(window) == ["文件(&F)", "设置(&S)", "帮助(&H)"]
-    assert file_menu(window) == ["导入数据包…", "导出上报数据包…", "导出信任名单…", "退出"]
+    assert file_menu(window) == ["导入数据包…", "导入全县名录…", "导出上报数据包…", "导出信任名单…",
+                                 "退出"]
     assert window.actions_by_name["import_bundles"].shortcut().toString() == "Ctrl+I"
     assert window.actions_by_name["export_rollup"].shortcut().toString() == "Ctrl+E"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,6 +29,7 @@ from fieldsurvey import __version__
 from fieldsurvey.county.office import save_office_profile
 from fieldsurvey.messages import LANGUAGES
 from fieldsurvey.ui.office.context import OfficeContext
+from fieldsurvey.ui.office.county_register_dialog import CountyRegisterDialog
 from fieldsurvey.ui.office.rollup_dialog import RollupDialog
 from fieldsurvey.ui.office.trust_page import TrustPage
 
@@ -41,7 +44,8 @@ PAGES: dict[str, tuple[str, str]] = {
 }
 # Menu -> actions, in order.
 MENUS: dict[str, tuple[str, ...]] = {
-    "file": ("import_bundles", "export_rollup", "export_trust", "quit"),
+    "file": ("import_bundles", "import_county_register", "export_rollup", "export_trust",
+             "quit"),
     "settings": ("language_zh", "language_en"),
     "help": ("about",),
 }
@@ -134,7 +138,9 @@ class OfficeWindow(QMainWindow):
     # -- menus ---------------------------------------------------------------------------
     def _build_actions(self) -> None:
         handlers = {
-            "import_bundles": self.import_bundles, "export_rollup": self.export_rollup,
+            "import_bundles": self.import_bundles,
+            "import_county_register": self.import_county_register,
+            "export_rollup": self.export_rollup,
             "export_trust": self.export_trust, "quit": self.close, "about": self._about,
             "language_zh": lambda: self.switch_language("zh"),
             "language_en": lambda: self.switch_language("en"),
@@ -169,6 +175,21 @@ class OfficeWindow(QMainWindow):
         pick = getattr(page, "pick_files", None)
         if callable(pick):
             pick()
+
+    def import_county_register(self, path: Path | None = None) -> CountyRegisterDialog | None:
+        """导入全县名录…: ask for the list (unless given), then import it with progress."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, self.ctx.tr("register_county.ui.pick_title"), str(Path.home()),
+                self.ctx.tr("register_county.ui.pick_filter"))
+            if not name:
+                return None
+            path = Path(name)
+        dialog = CountyRegisterDialog(self.ctx, path, self)
+        dialog.setModal(True)
+        dialog.show()
+        dialog.start()
+        return dialog
 
     def export_rollup(self) -> None:
         RollupDialog(self.ctx, self).exec()
