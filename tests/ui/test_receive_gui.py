@@ -7,18 +7,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "county"))
 from office_helpers import Township, make_office
-from receive_helpers import merge, package, set_up_officer
+from receive_helpers import COUNTY_KEY, merge, package, set_up_officer
 
 from fieldsurvey.county import review
 from fieldsurvey.county.db import open_office
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.paths import data_paths
+from fieldsurvey.store.county import all_replies, county_trust
 from fieldsurvey.store.profile import load_profile
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.county_dialogs import CountyCardDialog
 from fieldsurvey.ui.main_window import MainWindow
 from fieldsurvey.ui.receive_dialog import ReceiveDialog
 
@@ -79,3 +82,43 @@ def test_receive_then_filter_and_see_the_comments(qtbot: QtBot, tmp_path: Path,
     assert row.county_comment.text() == "县里意见：请按社保名单核实"
     editor.stack.setCurrentIndex(window.editor.page_of["staff_total"])
     assert window.grab().save(str(SCREENSHOTS / "county_comments_in_editor.png"))
+
+    # The officer answers the return from the banner; the reply waits for the next bundle.
+    editor.county_banner.reply_button.click()
+    reply = editor.county_banner.reply_dialog
+    assert reply is not None
+    qtbot.waitExposed(reply)
+    reply.save()  # nothing typed: refused in words, the dialog stays
+    assert reply.error.text() and reply.isVisible()
+    reply.text.insertPlainText("已按社保名单核实，职工 36 人")  # as an input method commits it
+    with qtbot.waitSignal(reply.accepted):
+        reply.save()
+    with town.db.transaction() as s:
+        assert [r.text for r in all_replies(s)] == ["已按社保名单核实，职工 36 人"]
+
+
+def test_the_county_is_trusted_only_once_its_fingerprint_is_typed(
+        qtbot: QtBot, tmp_path: Path, shipped_form: FormDefinition) -> None:
+    town = Township(tmp_path / "town", "421202001", "温泉街道", shipped_form)
+    set_up_officer(town.db, town.code, town.name, county=None)
+    with town.db.transaction() as s:
+        profile = load_profile(s)
+    ctx = AppContext(lang="zh", paths=data_paths(), db=town.db, form=shipped_form,
+                     profile=profile)
+    public = COUNTY_KEY.public
+    dialog = CountyCardDialog(ctx, public)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.typed, "1234 " * 8)
+    assert not dialog.trust_button.isEnabled()
+    assert "不一致" in dialog.verdict.text()
+    qtbot.keyClick(dialog.typed, Qt.Key.Key_Return)  # Enter cannot trust a wrong card
+    with town.db.transaction() as s:
+        assert county_trust(s) == {}
+    dialog.typed.clear()
+    qtbot.keyClicks(dialog.typed, public.fingerprint)
+    assert dialog.trust_button.isEnabled() and dialog.verdict.text() == "指纹一致。"
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.trust_button.click()
+    with town.db.transaction() as s:
+        assert list(county_trust(s)) == [public.key_id]

@@ -33,6 +33,7 @@ from fieldsurvey.ui.batch_print_dialog import BatchPrintDialog
 from fieldsurvey.ui.card_dialog import CardExportDialog
 from fieldsurvey.ui.case_list import CaseListPage
 from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.county_dialogs import trust_county_card
 from fieldsurvey.ui.dashboard import DashboardPage
 from fieldsurvey.ui.export_dialog import ExportDialog
 from fieldsurvey.ui.export_reminder import ExportReminderBar
@@ -47,7 +48,8 @@ from fieldsurvey.ui.visit.editor import VisitEditor
 # Menu -> actions, in order.
 MENUS: dict[str, tuple[str, ...]] = {
     "file": ("import_register", "add_organization", "export_bundle", "receive_package",
-             "print_records", "print_blank_form", "print_enrollment", "export_card", "quit"),
+             "trust_county", "print_records", "print_blank_form", "print_enrollment",
+             "export_card", "quit"),
     "visit": ("case_list", "new_visit"),
     "stats": ("dashboard", "print_dashboard"),
     "settings": ("language_zh", "language_en"),
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
             "case_list": self.show_cases, "new_visit": self._new_visit_for_selection,
             "dashboard": self.show_dashboard, "about": self._about,
             "export_card": lambda: CardExportDialog(self.ctx, self).exec(),
+            "trust_county": lambda: trust_county_card(self, self.ctx),
             "guide": lambda: show_guide(self, self.ctx.lang),
             "print_records": self.print_records, "print_blank_form": self.print_blank_form,
             "print_enrollment": self.print_enrollment, "print_dashboard": self.print_dashboard,
