@@ -137,3 +137,34 @@ def test_refusals_leave_the_store_unchanged(office: OfficeDatabase, wenquan: Tow
     with wenquan.db.transaction() as s:
         revoke_county(s, COUNTY_KEY.public.key_id, NOW)
     _refused(third, store, wenquan, "bundle.verdict.revoked")
+
+
+def test_where_the_officer_is_newer_the_county_value_is_taken_only_when_chosen(
+        office: OfficeDatabase, wenquan: Township, returned: tuple[str, str],
+        tmp_path: Path) -> None:
+    from sqlalchemy import select, update
+
+    from fieldsurvey.county.models import MergedOrganization
+    from fieldsurvey.store.models import Organization
+    from fieldsurvey.store.organizations import update_organization
+
+    with wenquan.db.transaction() as s:
+        first, second = s.scalars(select(Organization).order_by(Organization.name)).all()[:2]
+        ids = first.id, second.id
+    # The county corrected two phone numbers; the officer changed both again since.
+    with office.transaction() as s:
+        for org_id, phone in zip(ids, ("0715-8000001", "0715-8000002"), strict=True):
+            s.execute(update(MergedOrganization).where(MergedOrganization.id == org_id)
+                      .values(phone=phone))
+    with wenquan.db.transaction() as s:
+        for org_id, phone in zip(ids, ("13900000001", "13900000002"), strict=True):
+            update_organization(s, s.get_one(Organization, org_id), phone=phone)
+    sent = package(office, wenquan, tmp_path / "out")
+    preview = preview_package(wenquan.db, sent)
+    assert {(c.organization_id, c.field, c.mine, c.county) for c in preview.conflicts} == {
+        (ids[0], "phone", "13900000001", "0715-8000001"),
+        (ids[1], "phone", "13900000002", "0715-8000002")}
+    receive_package(wenquan.db, sent, take={(ids[0], "phone")})
+    with wenquan.db.transaction() as s:
+        phones = [s.get_one(Organization, i).phone for i in ids]
+    assert phones == ["0715-8000001", "13900000002"]  # chosen, and kept

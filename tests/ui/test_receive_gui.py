@@ -54,6 +54,7 @@ def test_receive_then_filter_and_see_the_comments(qtbot: QtBot, tmp_path: Path,
     qtbot.addWidget(dialog)
     assert "退回待改 1 条" in dialog.details.toPlainText()
     assert "请于月底前改完" in dialog.details.toPlainText()
+    assert dialog.choices.isHidden() and dialog.chosen() == set()  # nothing to choose
     dialog.show()
     assert dialog.grab().save(str(SCREENSHOTS / "receive_dialog.png"))
     with qtbot.waitSignal(dialog.received):

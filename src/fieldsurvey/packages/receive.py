@@ -19,7 +19,7 @@ Applying:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from fieldsurvey import clock
 from fieldsurvey.bundles.manifest import utc_text
 from fieldsurvey.bundles.records import OrganizationRecord
 from fieldsurvey.canonical import canonical_json
@@ -43,7 +44,14 @@ from fieldsurvey.store.settings import get_setting, set_setting
 
 LAST_SEQUENCE_KEY = "county_package.last_sequence"
 LAST_ID_KEY = "county_package.last_id"
-_FIELDS = (*EDITABLE, "registered_on")
+# The register columns a package carries; the store keeps each as text (registration
+# dates as ISO text), the package's records carry dates as dates.
+_FIELDS = EDITABLE
+
+
+def _county_value(record: OrganizationRecord, name: str) -> Any:
+    value = getattr(record, name)
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 @dataclass(frozen=True)
@@ -114,12 +122,15 @@ def preview_package(db: Database, path: Path) -> ReceiveSummary:
     return summary
 
 
-def receive_package(db: Database, path: Path) -> ReceiveSummary:
-    """Verify, check and apply the package, whole or not at all."""
+def receive_package(db: Database, path: Path,
+                    take: Collection[tuple[str, str]] = ()) -> ReceiveSummary:
+    """Verify, check and apply the package, whole or not at all. Where the officer's value
+    is the newer one, it stays, unless ``take`` names (organization id, field) for which
+    the officer chose the county's (a conflict the preview listed)."""
     with db.transaction() as session:
         package = _checked(session, path)
         summary = ReceiveSummary(package)
-        _register(session, package.contents.register, summary, write=True)
+        _register(session, package.contents.register, summary, write=True, take=take)
         _reviews(session, package.contents.returns)
         set_setting(session, LAST_SEQUENCE_KEY, str(package.sequence))
         set_setting(session, LAST_ID_KEY, package.package_id)
@@ -132,7 +143,7 @@ def _text(value: object) -> str:
 
 
 def _register(session: Session, records: Sequence[OrganizationRecord], summary: ReceiveSummary,
-              *, write: bool) -> None:
+              *, write: bool, take: Collection[tuple[str, str]] = ()) -> None:
     mine = {o.id: o for o in session.scalars(select(Organization))}
     by_code = {o.uscc: o for o in mine.values() if o.uscc}
     for record in records:
@@ -144,24 +155,32 @@ def _register(session: Session, records: Sequence[OrganizationRecord], summary: 
                     id=record.id, search_key=search_key(record.name),
                     township_code=record.township_code, created_at=record.created_at,
                     updated_at=record.updated_at,
-                    **{f: getattr(record, f) for f in _FIELDS}))
+                    **{f: _county_value(record, f) for f in _FIELDS}))
             continue
-        differs = [f for f in _FIELDS if getattr(record, f) not in (None, "")
-                   and getattr(record, f) != getattr(org, f)]
+        differs = [f for f in _FIELDS if _county_value(record, f) not in (None, "")
+                   and _county_value(record, f) != getattr(org, f)]
         if not differs:
             summary.unchanged += 1
         elif record.updated_at > org.updated_at:
             summary.updated += 1
             if write:
                 for f in differs:
-                    setattr(org, f, getattr(record, f))
+                    setattr(org, f, _county_value(record, f))
                 org.updated_at = record.updated_at
                 if "name" in differs:
                     org.search_key = search_key(org.name)
         else:
             summary.unchanged += 1
-            summary.conflicts += [FieldConflict(org.id, org.name, f, _text(getattr(org, f)),
-                                                _text(getattr(record, f))) for f in differs]
+            conflicts = [FieldConflict(org.id, org.name, f, _text(getattr(org, f)),
+                                       _text(_county_value(record, f))) for f in differs]
+            summary.conflicts += conflicts
+            chosen = [c for c in conflicts if (c.organization_id, c.field) in take]
+            if write and chosen:  # the officer chose the county's value for these
+                for c in chosen:
+                    setattr(org, c.field, _county_value(record, c.field))
+                org.updated_at = clock.now()
+                if any(c.field == "name" for c in chosen):
+                    org.search_key = search_key(org.name)
 
 
 def _reviews(session: Session, returns: Sequence[ReturnedVisit]) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -59,6 +61,12 @@ class ReceiveDialog(QDialog):
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         layout.addWidget(self.details)
+        # Where the officer's value is the newer one it stays, unless ticked here.
+        self.choices_label = QLabel(ctx.tr("ui.receive.choose"), self)
+        self.choices_label.setWordWrap(True)
+        self.choices = QListWidget(self)
+        layout.addWidget(self.choices_label)
+        layout.addWidget(self.choices)
         self.buttons = QDialogButtonBox(self)
         self.apply_button = self.buttons.addButton(ctx.tr("ui.receive.apply"),
                                                    QDialogButtonBox.ButtonRole.AcceptRole)
@@ -74,6 +82,18 @@ class ReceiveDialog(QDialog):
         else:
             self.headline.setText(ctx.tr("ui.receive.check", file=path.name))
             self.details.setPlainText(summary_text(self.summary, ctx.lang))
+            for conflict in self.summary.conflicts:
+                item = QListWidgetItem(ctx.tr(
+                    "ui.receive.choice", name=conflict.name,
+                    field=ctx.tr(f"ui.org_page.field.{conflict.field}"),
+                    mine=conflict.mine, county=conflict.county), self.choices)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                item.setData(Qt.ItemDataRole.UserRole, (conflict.organization_id,
+                                                        conflict.field))
+        shown = self.summary is not None and bool(self.summary.conflicts)
+        self.choices_label.setVisible(shown)
+        self.choices.setVisible(shown)
 
     def _refused(self, exc: PackageRefused) -> None:
         self.headline.setText(self.ctx.tr("ui.receive.refused", reason=self.ctx.word(
@@ -81,9 +101,15 @@ class ReceiveDialog(QDialog):
         self.details.setPlainText("\n".join(exc.details))
         self.apply_button.setEnabled(False)
 
+    def chosen(self) -> set[tuple[str, str]]:
+        """(organization id, field) of every difference where the county's value is taken."""
+        items = (self.choices.item(i) for i in range(self.choices.count()))
+        return {tuple(item.data(Qt.ItemDataRole.UserRole)) for item in items
+                if item.checkState() == Qt.CheckState.Checked}
+
     def apply(self) -> None:
         try:
-            receive_package(self.ctx.db, self.path)
+            receive_package(self.ctx.db, self.path, take=self.chosen())
         except PackageRefused as exc:
             self._refused(exc)
             return
