@@ -20,7 +20,7 @@ from fieldsurvey.store.db import StoreError
 from fieldsurvey.store.dbkind import OFFICE
 from fieldsurvey.store.migrate import alembic_config
 
-HEAD = "0004"
+HEAD = "0005"
 CST = dt.timezone(dt.timedelta(hours=8))
 
 

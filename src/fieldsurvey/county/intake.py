@@ -1,6 +1,7 @@
 """Taking in a bundle before it is merged: read once, verify, decode, hash.
 
-Everything here depends on the file alone (and the batch's trust list and form),
+Everything here depends on the file alone (and the batch's trust list and the
+archived versions of its form, ``county.form_archive.FormSet``),
 never on the office database, so the next files are taken in by a worker process
 while the current one is merged (:func:`taken_in`). The file's bytes are read
 once: the same bytes are hashed, verified and decoded, so what was verified is
@@ -24,10 +25,12 @@ from fieldsurvey.bundles import BundleError, TrustedKey, Verdict, read_verified,
 from fieldsurvey.bundles.common import SHEET_VISITS
 from fieldsurvey.bundles.records import OrganizationRecord, VisitRecord
 from fieldsurvey.canonical import canonical_json
+from fieldsurvey.county.form_archive import FormSet
 from fieldsurvey.county.names import name_key
 from fieldsurvey.filegate import BUNDLE, Refused, read_bounded
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.stats import FactError, VisitFacts, extract_facts
+from fieldsurvey.forms.versions import version_key
 from fieldsurvey.messages import Message
 
 ORG_FIELDS = ("name", "uscc", "reg_type", "field", "supervisor", "address", "legal_rep",
@@ -117,14 +120,23 @@ class Intake:
     unreadable: Message | None = None
     verdict: Verdict | None = None
     undecodable: Message | None = None
+    #: A form version the office does not know (refused, naming it, before any write).
+    unknown_version: Message | None = None
     visits: list[PreparedVisit] = field(default_factory=list)  # tombstones included
     organizations: list[PreparedOrganization] = field(default_factory=list)
     taken_by: int = field(default_factory=os.getpid, compare=False)  # which process
 
 
-def take_in(path: Path, trust: Mapping[str, TrustedKey], form: FormDefinition) -> Intake:
+def _form_set(form: FormDefinition | FormSet) -> FormSet:
+    return form if isinstance(form, FormSet) else FormSet.of(form)
+
+
+def take_in(path: Path, trust: Mapping[str, TrustedKey],
+            form: FormDefinition | FormSet) -> Intake:
     """Read, verify and (when valid) decode the file at ``path``; never raises for a bad
-    file: what is wrong with it is in the :class:`Intake`."""
+    file: what is wrong with it is in the :class:`Intake`. Each visit is read with its
+    own form version's definition from ``form`` (one definition: that version only)."""
+    forms = _form_set(form)
     intake = Intake(path)
     try:
         data = read_bounded(path, BUNDLE.file_bytes)
@@ -137,12 +149,18 @@ def take_in(path: Path, trust: Mapping[str, TrustedKey], form: FormDefinition) -
     intake.sha256 = hashlib.sha256(data).hexdigest()
     intake.verdict = verify_bundle(data, trust)
     manifest = intake.verdict.manifest
-    if not intake.verdict.ok or manifest is None or manifest["form"]["id"] != form.form_id:
+    if not intake.verdict.ok or manifest is None or manifest["form"]["id"] != forms.form_id:
         return intake  # refused on the merging side, which says why
     try:
         contents = read_verified(data, manifest)
-        intake.visits = [_prepare_visit(form, record, contents.visit_rows)
-                         for record in [*contents.visits, *contents.tombstones]]
+        records = [*contents.visits, *contents.tombstones]
+        # Tombstones carry no answers, so no facts to read: any version will do.
+        intake.unknown_version = _unknown_version(
+            forms, path, str(manifest["form"].get("version", "")), contents.visits)
+        if intake.unknown_version is not None:
+            return intake
+        intake.visits = [_prepare_visit(forms.get(record.form_id, record.form_version),
+                                        record, contents.visit_rows) for record in records]
     except BundleError as exc:
         intake.undecodable = exc.message
         return intake
@@ -152,15 +170,29 @@ def take_in(path: Path, trust: Mapping[str, TrustedKey], form: FormDefinition) -
     return intake
 
 
+def _unknown_version(forms: FormSet, path: Path, exported_with: str,
+                     records: Sequence[VisitRecord]) -> Message | None:
+    """The first form version (the bundle's own, then its visits' in order) the office
+    has no definition of; None when it knows them all."""
+    wanted = [(forms.form_id, exported_with)] if exported_with else []
+    wanted += [(r.form_id, r.form_version) for r in records]
+    for form_id, version in wanted:
+        if forms.get(form_id, version) is None:
+            return Message("form_archive.unknown_version", {
+                "file": path.name, "form_id": form_id, "version": version,
+                "known": ", ".join(sorted(forms.versions, key=version_key))})
+    return None
+
+
 def _fact_values(facts: VisitFacts) -> tuple[Any, ...]:
     return tuple(getattr(facts, name) for name in FACT_NAMES)
 
 
-def _prepare_visit(form: FormDefinition, record: VisitRecord,
+def _prepare_visit(form: FormDefinition | None, record: VisitRecord,
                    rows: Mapping[str, int]) -> PreparedVisit:
     answers_json = canonical_json(record.answers)
     try:
-        facts = NO_FACTS if record.is_tombstone else _fact_values(
+        facts = NO_FACTS if record.is_tombstone or form is None else _fact_values(
             extract_facts(form, record.answers))
     except FactError as exc:  # signed as exported, yet not countable: edited outside the app
         raise BundleError(Message("bundle.unreadable", {
@@ -173,8 +205,9 @@ def _prepare_visit(form: FormDefinition, record: VisitRecord,
         visit_hash(record, answers_json), facts)
 
 
-def taken_in(paths: Sequence[Path], trust: Mapping[str, TrustedKey], form: FormDefinition,
-             *, worker: bool | None = None) -> Generator[Intake, None, None]:
+def taken_in(paths: Sequence[Path], trust: Mapping[str, TrustedKey],
+             form: FormDefinition | FormSet, *,
+             worker: bool | None = None) -> Generator[Intake, None, None]:
     """:func:`take_in` of every path, in order.
 
     With ``worker`` (by default when there are :data:`WORKER_FROM` files or more) a
@@ -184,6 +217,7 @@ def taken_in(paths: Sequence[Path], trust: Mapping[str, TrustedKey], form: FormD
     here instead. Closing the generator early (a cancel) waits for the file in hand.
     """
     use_worker = len(paths) >= WORKER_FROM if worker is None else worker
+    form = _form_set(form)
     pool = _start_worker(trust, form) if use_worker else None
     queued: deque[tuple[Path, Future[Intake] | None]] = deque()
     waiting = iter(paths)
@@ -211,11 +245,11 @@ def taken_in(paths: Sequence[Path], trust: Mapping[str, TrustedKey], form: FormD
 
 
 # What a worker process was started with (see _start_worker).
-_worker_args: tuple[Mapping[str, TrustedKey], FormDefinition] | None = None
+_worker_args: tuple[Mapping[str, TrustedKey], FormSet] | None = None
 
 
 def _start_worker(trust: Mapping[str, TrustedKey],
-                  form: FormDefinition) -> ProcessPoolExecutor | None:
+                  form: FormSet) -> ProcessPoolExecutor | None:
     # "spawn" everywhere: forking a process with Qt's threads running is unsafe.
     try:
         return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
@@ -224,7 +258,7 @@ def _start_worker(trust: Mapping[str, TrustedKey],
         return None
 
 
-def _set_worker_args(trust: Mapping[str, TrustedKey], form: FormDefinition) -> None:
+def _set_worker_args(trust: Mapping[str, TrustedKey], form: FormSet) -> None:
     global _worker_args
     _worker_args = (trust, form)
 

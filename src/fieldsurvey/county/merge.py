@@ -45,6 +45,7 @@ from fieldsurvey.county.conflicts import (
     sync_visit_conflict,
 )
 from fieldsurvey.county.db import OfficeDatabase
+from fieldsurvey.county.form_archive import form_set, seed_shipped
 from fieldsurvey.county.intake import (
     Intake,
     PreparedOrganization,
@@ -107,7 +108,11 @@ def merge_bundles(db: OfficeDatabase, files: Sequence[Path], *, form: FormDefini
     with db.transaction() as session:
         session.add(ImportBatch(id=batch.batch_id, started_at=started, imported_by=by))
         trust = trust_mapping(session)
-    intakes = taken_in(files, trust, form)
+        # Every version the office knows, the shipped ones recorded on first use: a
+        # visit's facts are read with its own version (county.form_archive).
+        seed_shipped(session)
+        forms = form_set(session, form)
+    intakes = taken_in(files, trust, forms)
     try:
         for n, path in enumerate(files):
             check_cancelled(progress)
@@ -201,6 +206,8 @@ def _try_merge(db: OfficeDatabase, intake: Intake, position: int, batch: BatchRe
             "file": path.name, "unit": report.unit_code, "office": profile.unit_code}))
     if intake.undecodable is not None:
         raise Rejected(intake.undecodable)
+    if intake.unknown_version is not None:
+        raise Rejected(intake.unknown_version)
     _check_townships(intake.organizations, report.unit_code, path)
     try:
         replies = replies_of(manifest)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -273,3 +274,21 @@ class ReplacedRevision(OfficeBase):
     revision: Mapped[int] = mapped_column(Integer, primary_key=True)
     answers_json: Mapped[str] = mapped_column(Text)
     replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ArchivedForm(OfficeBase):
+    """Every form version the office has published or received, as its source bytes.
+
+    Bundles may carry visits of any version the campaign used; each visit's facts are
+    read with its own version's ``fs_stat`` roles, so the office must keep them all.
+    """
+
+    __tablename__ = "form_archive"
+
+    form_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[bytes] = mapped_column(LargeBinary)
+    source_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(20))  # shipped, published or received
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

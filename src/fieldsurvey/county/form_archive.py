@@ -1,0 +1,147 @@
+"""The office's archive of form versions: every version it published or received.
+
+A campaign's form changes while it runs, and townships move to a new version only
+when they receive it, so one month's bundles hold visits of several versions. Each
+visit's facts are read with its own version's ``fs_stat`` roles (intake), which
+needs every version's definition here; a bundle naming a version the office does
+not know is refused (it cannot be counted, and guessing with another version
+could miscount it silently).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldsurvey import clock
+from fieldsurvey.county.models import ArchivedForm
+from fieldsurvey.filegate import read_form
+from fieldsurvey.forms.loader import load_form_source
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.forms.versions import Change, compare, refused, version_key
+from fieldsurvey.messages import Message
+from fieldsurvey.resources import forms_dir
+
+SHIPPED_FORM = "so_union_visit.xlsx"
+ORIGINS = ("shipped", "published", "received")
+
+
+class ArchiveError(Exception):
+    """Why a form cannot enter the archive; ``changes`` are the refused differences
+    from the previous version, rendered by the caller in its language."""
+
+    def __init__(self, message: Message, changes: list[Change] | None = None,
+                 names: tuple[str, str] = ("", "")) -> None:
+        super().__init__(message.code)
+        self.message = message
+        self.changes = changes or []
+        self.names = names  # (new file, old version) for the changes' places
+
+    def details(self, lang: str) -> list[str]:
+        return [c.render(lang, *self.names) for c in self.changes]
+
+
+@dataclass(frozen=True)
+class FormSet:
+    """The definitions a merge reads visits with: the office's form id and every
+    archived version of it. Plain data, so it crosses to the intake worker."""
+
+    form_id: str
+    versions: Mapping[str, FormDefinition] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, form: FormDefinition) -> FormSet:
+        return cls(form.form_id, {form.version: form})
+
+    def get(self, form_id: str, version: str) -> FormDefinition | None:
+        return self.versions.get(version) if form_id == self.form_id else None
+
+
+@lru_cache(maxsize=16)
+def _parsed(sha256: str, source: bytes, name: str) -> FormDefinition:
+    """A version's bytes never change: parse each once."""
+    return load_form_source(source, name, Path(name).suffix)
+
+
+def archive_source(session: Session, source: bytes, name: str,
+                   origin: str) -> FormDefinition:
+    """Keep a form's source (bytes that passed the file gate) under its id and version;
+    the same version with other content is refused (visits on it would be counted
+    against a definition they were not made with)."""
+    form = _parsed(hashlib.sha256(source).hexdigest(), source, name)
+    digest = hashlib.sha256(source).hexdigest()
+    row = session.get(ArchivedForm, (form.form_id, form.version))
+    if row is None:
+        session.add(ArchivedForm(form_id=form.form_id, version=form.version, source=source,
+                                 source_name=name, sha256=digest, origin=origin,
+                                 added_at=clock.now()))
+        session.flush()
+    elif row.sha256 != digest:
+        raise ArchiveError(Message("form_archive.version_differs", {
+            "form_id": form.form_id, "version": form.version}))
+    return form
+
+
+def seed_shipped(session: Session, shipped: Path | None = None) -> FormDefinition:
+    """Record the shipped form and every earlier version shipped beside it
+    (``history/``); returns the shipped form. Idempotent."""
+    shipped = shipped or forms_dir() / SHIPPED_FORM
+    for older in sorted((shipped.parent / "history").glob(f"{shipped.stem}-*.xlsx")):
+        archive_source(session, read_form(older), older.name, "shipped")
+    return archive_source(session, read_form(shipped), shipped.name, "shipped")
+
+
+def archived(session: Session, form_id: str, version: str) -> FormDefinition | None:
+    row = session.get(ArchivedForm, (form_id, version))
+    return None if row is None else _parsed(row.sha256, row.source, row.source_name)
+
+
+def archived_source(session: Session, form_id: str, version: str) -> tuple[bytes, str] | None:
+    row = session.get(ArchivedForm, (form_id, version))
+    return None if row is None else (row.source, row.source_name)
+
+
+def versions_of(session: Session, form_id: str) -> list[str]:
+    found = session.scalars(select(ArchivedForm.version).where(ArchivedForm.form_id == form_id))
+    return sorted(found, key=version_key)
+
+
+def form_set(session: Session, form: FormDefinition) -> FormSet:
+    """Every archived version of ``form``'s id, and ``form`` itself (the office's own,
+    counted even when it was loaded from elsewhere than the archive)."""
+    versions: dict[str, FormDefinition] = {}
+    for version in versions_of(session, form.form_id):
+        definition = archived(session, form.form_id, version)
+        if definition is not None:
+            versions[version] = definition
+    versions.setdefault(form.version, form)
+    return FormSet(form.form_id, versions)
+
+
+def newest(session: Session, form_id: str) -> FormDefinition | None:
+    versions = versions_of(session, form_id)
+    return archived(session, form_id, versions[-1]) if versions else None
+
+
+def publish(session: Session, source: bytes, name: str) -> FormDefinition:
+    """Add a new version to be sent to the townships: it must follow the newest
+    archived version without losing an answer (the same rules as ``form check
+    --against``); the refusals come back as :class:`ArchiveError` details."""
+    new = load_form_source(source, name, Path(name).suffix)
+    previous = newest(session, new.form_id)
+    if previous is not None and previous.version != new.version:
+        bad = refused(compare(previous, new))
+        if bad:
+            raise ArchiveError(
+                Message("form_archive.publish_refused", {
+                    "file": name, "old": previous.version, "new": new.version,
+                    "count": len(bad)}), bad, (name, previous.version))
+    elif previous is None:
+        raise ArchiveError(Message("form_archive.no_previous", {"form_id": new.form_id}))
+    return archive_source(session, source, name, "published")

@@ -1,0 +1,179 @@
+"""The county's archive of form versions (issue 17): every version it published or
+received; a bundle of a version it does not know is refused, naming the version;
+a bundle holding visits of several versions is counted with each visit's own.
+
+The versioned form is inline markdown: v2 renames the statistics question
+``staff`` (fs_stat staff_total) to ``staff_count``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from office_helpers import COUNTY, Township, make_office
+from sqlalchemy import select
+
+from fieldsurvey.county.db import OfficeDatabase
+from fieldsurvey.county.digest import content_digest
+from fieldsurvey.county.form_archive import (
+    ArchiveError,
+    archive_source,
+    publish,
+    seed_shipped,
+    versions_of,
+)
+from fieldsurvey.county.merge import merge_bundles
+from fieldsurvey.county.models import ArchivedForm, MergedVisit
+from fieldsurvey.forms.loader import load_form_markdown
+from fieldsurvey.forms.model import FormDefinition
+from fieldsurvey.store.form_versions import remember_source
+from fieldsurvey.store.organizations import add_organization
+from fieldsurvey.store.visits import create_visit, finalize
+
+ROWS = [
+    ("date", "visit_date", "", "yes", "visit_date"),
+    ("select_one result", "result", "", "yes", "visit_result"),
+    ("integer", "staff", "", "", "staff_total"),
+    ("select_one union", "union_status", "", "", "union_status"),
+    ("integer", "members", "${union_status} != 'none'", "", "union_members"),
+]
+TAIL = """
+| choices |
+| | list_name | name | label |
+| | result | completed | Completed |
+| | result | revisit | Revisit |
+| | union | none | None |
+| | union | own | Own |
+| settings |
+| | form_id | version |
+| | st | {version} |
+"""
+
+
+def form_md(version: int, *, drop_members: bool = False) -> str:
+    lines = ["| survey |",
+             "| | type | name | label | relevant | required | fs_stat | fs_previous_name |"]
+    for kind, old_name, relevant, required, stat in ROWS:
+        name, previous = old_name, ""
+        if version >= 2 and old_name == "staff":
+            name, previous = "staff_count", "staff" if version == 2 else ""
+        if drop_members and old_name == "members":
+            continue
+        lines.append(f"| | {kind} | {name} | {name} | {relevant} | {required} | {stat} "
+                     f"| {previous} |")
+    return "\n".join(lines) + TAIL.format(version=version)
+
+
+V1, V2 = form_md(1), form_md(2)
+
+
+def answers(form: FormDefinition, staff: int, members: int) -> dict[str, object]:
+    staff_name = "staff" if form.version == "1" else "staff_count"
+    return {"visit_date": "2026-11-03", "result": "completed", staff_name: staff,
+            "union_status": "own", "members": members}
+
+
+def township(tmp_path: Path, name: str, form: FormDefinition, code: str = "421202001",
+             visits: tuple[tuple[FormDefinition, int, int], ...] = ()) -> Township:
+    """A real store whose visits were finalized on the versions given."""
+    town = Township(tmp_path / name, code, name, form)
+    with town.db.transaction() as s:
+        for version, text in (("1", V1), ("2", V2)):
+            if int(version) <= int(form.version):
+                remember_source(s, text.encode("utf-8"), "st.md")
+        for n, (on, staff, members) in enumerate(visits):
+            org = add_organization(s, name=f"{name}{n}号协会", township_code=code)
+            given = answers(on, staff, members)
+            visit = create_visit(s, organization_id=org.id, form=on, officer="王芳",
+                                 answers=given)
+            finalize(s, visit.id, on, given)
+    return town
+
+
+def staff_of(office: OfficeDatabase) -> list[tuple[str, int | None, int | None]]:
+    with office.sessions() as s:
+        rows = s.execute(select(MergedVisit.form_version, MergedVisit.staff_total,
+                                MergedVisit.union_members)
+                         .order_by(MergedVisit.staff_total))
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_the_shipped_versions_are_archived_once(office: OfficeDatabase) -> None:
+    for _ in range(2):
+        with office.transaction() as s:
+            shipped = seed_shipped(s)
+    with office.sessions() as s:
+        assert versions_of(s, shipped.form_id) == ["2026120501", "2026120502"]
+        assert {r.origin for r in s.scalars(select(ArchivedForm))} == {"shipped"}
+
+
+def test_one_version_number_cannot_have_two_contents(office: OfficeDatabase) -> None:
+    with office.transaction() as s:
+        archive_source(s, V1.encode(), "st.md", "published")
+    try:
+        with office.transaction() as s:
+            archive_source(s, V1.replace("Completed", "Done").encode(), "st.md", "published")
+    except ArchiveError as exc:
+        assert exc.message.code == "form_archive.version_differs"
+    else:
+        raise AssertionError("a second content of version 1 was archived")
+
+
+def test_a_bundle_of_visits_of_two_versions_counts_each_with_its_own(
+        office: OfficeDatabase, tmp_path: Path) -> None:
+    v1, v2 = load_form_markdown(V1), load_form_markdown(V2)
+    town = township(tmp_path, "温泉", v2, visits=((v1, 12, 9), (v2, 7, 5)))
+    make_office(office, COUNTY, (town.signer,))
+    with office.transaction() as s:
+        archive_source(s, V1.encode(), "st.md", "published")
+    report = merge_bundles(office, [town.export()], form=v2, profile=COUNTY, by="李主席")
+    assert [f.imported for f in report.files] == [True], [f.reason for f in report.files]
+    # The v1 visit's staff is read from "staff", the v2 visit's from "staff_count".
+    assert staff_of(office) == [("2", 7, 5), ("1", 12, 9)]
+
+
+def test_a_bundle_of_a_version_the_county_does_not_know_is_refused_naming_it(
+        office: OfficeDatabase, tmp_path: Path) -> None:
+    v1, v2 = load_form_markdown(V1), load_form_markdown(V2)
+    town = township(tmp_path, "温泉", v2, visits=((v1, 12, 9), (v2, 7, 5)))
+    make_office(office, COUNTY, (town.signer,))
+    before = content_digest(office)
+    # The office knows v2 only: the v1 visit cannot be counted.
+    report = merge_bundles(office, [town.export()], form=v2, profile=COUNTY, by="李主席")
+    [file] = report.files
+    assert not file.imported and file.reason is not None
+    assert file.reason.code == "form_archive.unknown_version"
+    assert file.reason.params["version"] == "1"
+    assert "1" in file.reason.render("zh") and "st" in file.reason.render("en")
+    assert content_digest(office) == before and staff_of(office) == []
+
+
+def test_a_bundle_exported_with_an_unknown_version_is_refused(
+        office: OfficeDatabase, tmp_path: Path, shipped_form: FormDefinition) -> None:
+    future = dataclasses.replace(shipped_form, version="2099010101")
+    town = Township(tmp_path / "温泉", "421202001", "温泉", future).populate(3, seed=1)
+    make_office(office, COUNTY, (town.signer,))
+    before = content_digest(office)
+    [file] = merge_bundles(office, [town.export()], form=shipped_form, profile=COUNTY,
+                           by="李主席").files
+    assert file.reason is not None and file.reason.code == "form_archive.unknown_version"
+    assert "2099010101" in file.reason.render("zh")
+    assert content_digest(office) == before
+
+
+def test_publishing_follows_the_newest_archived_version(office: OfficeDatabase) -> None:
+    with office.transaction() as s:
+        archive_source(s, V1.encode(), "st.md", "published")
+        assert publish(s, V2.encode(), "st.md").version == "2"
+    # v3 drops "members", which has answers, without declaring it: refused.
+    try:
+        with office.transaction() as s:
+            publish(s, form_md(3, drop_members=True).encode(), "st3.md")
+    except ArchiveError as exc:
+        assert exc.message.code == "form_archive.publish_refused"
+        assert any("members" in line for line in exc.details("en"))
+    else:
+        raise AssertionError("a form losing answers was published")
+    with office.sessions() as s:
+        assert versions_of(s, "st") == ["1", "2"]
