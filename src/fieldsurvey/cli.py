@@ -229,6 +229,7 @@ def _review_parsers(office_parser: Callable[..., argparse.ArgumentParser],
     package.add_argument("--out", metavar="DIR", help=t("cli_review.help_out_dir"))
     package.add_argument("--notice", metavar="TEXT", help=t("cli_review.help_notice"))
     package.add_argument("--dry-run", action="store_true", help=t("cli_review.help_dry_run"))
+    package.add_argument("--form", metavar="FILE", help=t("form_archive.help_form"))
 
 
 def _language_hint(argv: Sequence[str]) -> str | None:

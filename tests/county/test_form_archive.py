@@ -166,6 +166,7 @@ def test_publishing_follows_the_newest_archived_version(office: OfficeDatabase) 
     with office.transaction() as s:
         archive_source(s, V1.encode(), "st.md", "published")
         assert publish(s, V2.encode(), "st.md").version == "2"
+        assert publish(s, V2.encode(), "st.md").version == "2"  # again: nothing new
     # v3 drops "members", which has answers, without declaring it: refused.
     try:
         with office.transaction() as s:

@@ -12,9 +12,9 @@ import hashlib
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
@@ -38,10 +38,11 @@ Finish = Callable[[dict[str, str], dict[str, list[str]]], tuple[bytes, bytes]]
 
 
 class _RecordingZip(zipfile.ZipFile):
-    def __init__(self, fileobj: IO[bytes]) -> None:
+    def __init__(self, fileobj: IO[bytes], extra_types: bytes = b"") -> None:
         super().__init__(fileobj, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.hashes: dict[str, str] = {}
         self.rows: dict[str, list[str]] = {}
+        self.extra_types = extra_types
 
     def _record(self, name: str, chunks: Iterable[bytes]) -> None:
         digest = hashlib.sha256()
@@ -60,7 +61,8 @@ class _RecordingZip(zipfile.ZipFile):
                 else zinfo_or_arcname)
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         if name == CONTENT_TYPES:
-            raw, found = _TYPES_TAG.subn(lambda m: m.group(0) + _OWN_DEFAULTS, raw, count=1)
+            raw, found = _TYPES_TAG.subn(lambda m: m.group(0) + _OWN_DEFAULTS + self.extra_types,
+                                         raw, count=1)
             assert found, "openpyxl wrote no <Types> element"
         if name not in OWN_PARTS:
             self._record(name, [raw])
@@ -84,10 +86,26 @@ class _RecordingZip(zipfile.ZipFile):
             self._record(os.fspath(info.filename), chunks())
 
 
-def save_signed(workbook: Any, fileobj: IO[bytes], finish: Finish) -> None:
-    """Write ``workbook`` into ``fileobj`` with the manifest ``finish`` builds and signs."""
-    with _RecordingZip(fileobj) as archive:
+def _extra_types(extra: Mapping[str, bytes]) -> bytes:
+    """A content type for each extension of the extra parts (opaque to Excel, which
+    ignores parts it does not use; never a spreadsheet type, which the file gate
+    would take for an embedded object)."""
+    extensions = sorted({PurePosixPath(name).suffix.lstrip(".") for name in extra} - {""})
+    return b"".join(f'<Default Extension="{e}" ContentType="application/octet-stream"/>'
+                    .encode() for e in extensions)
+
+
+def save_signed(workbook: Any, fileobj: IO[bytes], finish: Finish,
+                extra: Mapping[str, bytes] | None = None) -> None:
+    """Write ``workbook`` into ``fileobj`` with the manifest ``finish`` builds and signs.
+
+    ``extra`` parts (name -> bytes, e.g. a package's form file) are written and
+    hashed like the workbook's own, so the signed manifest covers them too."""
+    extra = extra or {}
+    with _RecordingZip(fileobj, _extra_types(extra)) as archive:
         ExcelWriter(workbook, archive).write_data()
+        for name, data in extra.items():
+            archive.writestr(name, data)
         manifest, signature = finish(dict(archive.hashes), dict(archive.rows))
         archive.writestr(MANIFEST_PART, manifest)
         archive.writestr(SIGNATURE_PART, signature)

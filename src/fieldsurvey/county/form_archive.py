@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from fieldsurvey import clock
 from fieldsurvey.county.models import ArchivedForm
 from fieldsurvey.filegate import read_form
-from fieldsurvey.forms.loader import load_form_source
+from fieldsurvey.forms.loader import FormLoadError, load_form_source
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.versions import Change, compare, refused, version_key
 from fieldsurvey.messages import Message
+from fieldsurvey.packages.contents import PackageForm
 from fieldsurvey.resources import forms_dir
 
 SHIPPED_FORM = "so_union_visit.xlsx"
@@ -129,19 +130,54 @@ def newest(session: Session, form_id: str) -> FormDefinition | None:
     return archived(session, form_id, versions[-1]) if versions else None
 
 
-def publish(session: Session, source: bytes, name: str) -> FormDefinition:
-    """Add a new version to be sent to the townships: it must follow the newest
-    archived version without losing an answer (the same rules as ``form check
-    --against``); the refusals come back as :class:`ArchiveError` details."""
-    new = load_form_source(source, name, Path(name).suffix)
+def check_publish(session: Session, source: bytes, name: str) -> FormDefinition:
+    """The form in ``source`` if it may be published: it follows the newest archived
+    version of its id without losing an answer or changing a statistic (the rules of
+    ``form check --against``); else :class:`ArchiveError`. Writes nothing but the
+    shipped versions, recorded on first use."""
+    try:
+        new = load_form_source(source, name, Path(name).suffix)
+    except FormLoadError as exc:
+        raise ArchiveError(Message("form_archive.form_unreadable", {
+            "file": name, "detail": "; ".join(p.render("en") for p in exc.problems[:3])}),
+        ) from exc
+    seed_shipped(session)
     previous = newest(session, new.form_id)
-    if previous is not None and previous.version != new.version:
-        bad = refused(compare(previous, new))
-        if bad:
-            raise ArchiveError(
-                Message("form_archive.publish_refused", {
-                    "file": name, "old": previous.version, "new": new.version,
-                    "count": len(bad)}), bad, (name, previous.version))
-    elif previous is None:
+    if previous is None:
         raise ArchiveError(Message("form_archive.no_previous", {"form_id": new.form_id}))
-    return archive_source(session, source, name, "published")
+    kept = session.get(ArchivedForm, (new.form_id, new.version))
+    if kept is not None:
+        if kept.sha256 != hashlib.sha256(source).hexdigest():
+            raise ArchiveError(Message("form_archive.version_differs", {
+                "form_id": new.form_id, "version": new.version}))
+        return new  # published again: packages carry it again
+    bad = refused(compare(previous, new))
+    if bad:
+        raise ArchiveError(Message("form_archive.publish_refused", {
+            "file": name, "old": previous.version, "new": new.version, "count": len(bad)}),
+            bad, (name, previous.version))
+    return new
+
+
+def publish(session: Session, source: bytes, name: str) -> PackageForm:
+    """Check (:func:`check_publish`) and archive a version to send to the townships."""
+    form = check_publish(session, source, name)
+    row = session.get(ArchivedForm, (form.form_id, form.version))
+    if row is None:
+        archive_source(session, source, name, "published")
+    elif row.origin != "published":  # a shipped version sent on: it is published now
+        row.origin = "published"
+    return PackageForm(form.form_id, form.version, name, source)
+
+
+def published_form(session: Session) -> PackageForm | None:
+    """The newest version the office published (of the form it published last), as
+    packages carry it; None before the office published any."""
+    last = session.scalar(select(ArchivedForm.form_id).where(ArchivedForm.origin == "published")
+                          .order_by(ArchivedForm.added_at.desc()).limit(1))
+    if last is None:
+        return None
+    rows = session.scalars(select(ArchivedForm).where(ArchivedForm.form_id == last,
+                                                      ArchivedForm.origin == "published"))
+    row = max(rows, key=lambda r: version_key(r.version))
+    return PackageForm(row.form_id, row.version, row.source_name, row.source)

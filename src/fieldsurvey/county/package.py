@@ -25,6 +25,7 @@ from fieldsurvey import clock
 from fieldsurvey.bundles.records import OrganizationRecord
 from fieldsurvey.bundles.trust import Signer
 from fieldsurvey.county.db import OfficeDatabase
+from fieldsurvey.county.form_archive import published_form
 from fieldsurvey.county.models import (
     MergedOrganization,
     MergedVisit,
@@ -35,7 +36,7 @@ from fieldsurvey.county.models import (
 )
 from fieldsurvey.county.office import OfficeProfile
 from fieldsurvey.messages import Message
-from fieldsurvey.packages.contents import Entry, PackageContents, ReturnedVisit
+from fieldsurvey.packages.contents import Entry, PackageContents, PackageForm, ReturnedVisit
 from fieldsurvey.packages.write import package_counts, write_package
 
 #: What a county visit found that the township should hear about.
@@ -97,7 +98,7 @@ def _take_sequence(session: Session, township: str) -> int:
 
 
 def package_contents(session: Session, township: tuple[str, str],
-                     notice: str = "") -> PackageContents:
+                     notice: str = "", form: PackageForm | None = None) -> PackageContents:
     code, name = township
     o, v = MergedOrganization, MergedVisit
     register = tuple(
@@ -113,7 +114,8 @@ def package_contents(session: Session, township: tuple[str, str],
         .where(v.township_code == code, v.deleted_at.is_(None), v.status == "final")
         .order_by(v.visit_date, v.updated_at, v.id)).all())
     status = {k: s for k, s in latest.items() if s in NOTED_STATUSES}
-    return PackageContents(code, name, _returns(session, code), register, status, notice)
+    return PackageContents(code, name, _returns(session, code), register, status, notice,
+                           form)
 
 
 def _returns(session: Session, code: str) -> tuple[ReturnedVisit, ...]:
@@ -137,15 +139,19 @@ def _returns(session: Session, code: str) -> tuple[ReturnedVisit, ...]:
 
 
 def plan_packages(db: OfficeDatabase, profile: OfficeProfile, codes: Sequence[str] | None,
-                  notice: str = "") -> list[PackagePlan]:
-    """What each township's package would hold (``codes`` None: every township)."""
+                  notice: str = "", form: PackageForm | None = None) -> list[PackagePlan]:
+    """What each township's package would hold (``codes`` None: every township).
+
+    Every package carries ``form`` if given (a dry run of publishing it), else the
+    newest form version the office published, if any (county.form_archive)."""
     with db.transaction() as session:
+        form = form or published_form(session)
         known = dict(townships(session, profile))
         wanted = list(known) if codes is None else list(codes)
         for code in wanted:
             if code not in known:
                 raise PackageError(Message("package.unknown_township", {"township": code}))
-        return [PackagePlan(package_contents(session, (c, known[c]), notice),
+        return [PackagePlan(package_contents(session, (c, known[c]), notice, form),
                             last_sequence(session, c) + 1) for c in wanted]
 
 

@@ -10,6 +10,7 @@ encrypted, macro and external-link content, saying what it found. See
 from fieldsurvey.filegate.errors import Reason, Refused
 from fieldsurvey.filegate.gate import (
     MAX_TEXT_BYTES,
+    check_form_bytes,
     check_workbook_bytes,
     read_bounded,
     read_form,
@@ -28,6 +29,6 @@ from fieldsurvey.filegate.zipgate import (
 
 __all__ = [
     "BUNDLE", "CHUNK", "FORM", "MAX_TEXT_BYTES", "REGISTER", "Active", "Limits", "Reason",
-    "Refused", "ScanResult", "check_workbook_bytes", "open_zip", "parse_xml", "read_bounded",
-    "read_form", "read_member", "read_workbook", "scan",
+    "Refused", "ScanResult", "check_form_bytes", "check_workbook_bytes", "open_zip",
+    "parse_xml", "read_bounded", "read_form", "read_member", "read_workbook", "scan",
 ]

@@ -64,7 +64,14 @@ def read_workbook(path: Path, limits: Limits = REGISTER) -> bytes:
 
 def read_form(path: Path) -> bytes:
     """The bytes of an XLSForm: a checked workbook, or bounded UTF-8 text (markdown, CSV)."""
-    data = read_bounded(path, FORM.file_bytes)
+    return check_form_bytes(read_bounded(path, FORM.file_bytes))
+
+
+def check_form_bytes(data: bytes) -> bytes:
+    """``data`` if it may be handed to the form loader (a form that came inside a
+    county package passes the same checks as one read from a file)."""
+    if len(data) > FORM.file_bytes:
+        raise Refused("too_large", f"{len(data):,} bytes")
     if data.startswith((ZIP_MAGIC, CFB_MAGIC)):
         check_workbook_bytes(data, FORM)
         return data

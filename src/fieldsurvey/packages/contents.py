@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from fieldsurvey.bundles.records import OrganizationRecord
 
@@ -52,6 +53,27 @@ class ReturnedVisit:
 
 
 @dataclass(frozen=True)
+class PackageForm:
+    """A checked form version the county sends, as the very file it published: the
+    officer's store keeps form versions as their source bytes (store.form_versions),
+    and one version must have one content everywhere."""
+
+    form_id: str
+    version: str
+    name: str  # the file's name; its suffix tells the loader the format
+    source: bytes
+
+    @property
+    def part(self) -> str:
+        """The package's zip part that carries it (hashed by the signed manifest)."""
+        suffix = PurePosixPath(self.name).suffix.lower()
+        return f"fieldsurvey/form{suffix if suffix in FORM_SUFFIXES else ''}"
+
+
+FORM_SUFFIXES = frozenset({".xlsx", ".xls", ".md", ".csv"})
+
+
+@dataclass(frozen=True)
 class PackageContents:
     township_code: str
     township_name: str
@@ -61,6 +83,9 @@ class PackageContents:
     # found deregistered, gone or dormant: the officer may hear it from elsewhere first).
     status: dict[str, str] = field(default_factory=dict)
     notice: str = ""
+    # The newest form version the county published, carried by every later package
+    # (like the rest, the county's whole current view: a missed package loses nothing).
+    form: PackageForm | None = None
 
     @property
     def open_returns(self) -> int:

@@ -17,6 +17,7 @@ from fieldsurvey.bundles.manifest import PACKAGE_FORMAT, ManifestError, WrongKin
 from fieldsurvey.bundles.trust import SignerIdentity
 from fieldsurvey.bundles.verify import SignedKind
 from fieldsurvey.messages import Message
+from fieldsurvey.packages.contents import PackageForm
 from fieldsurvey.packages.sheets import SIGNATURE_SHEETS
 
 REQUIRED = ("package_id", "format", "producer", "township", "sequence", "created_at",
@@ -28,8 +29,9 @@ def build_package_manifest(*, package_id: str, producer: SignerIdentity,
                            counts: Mapping[str, int], notice: str,
                            parts: Mapping[str, str],
                            sheet_parts: Mapping[str, str],
-                           rows: Mapping[str, list[str]]) -> dict[str, Any]:
-    return {
+                           rows: Mapping[str, list[str]],
+                           form: PackageForm | None = None) -> dict[str, Any]:
+    manifest: dict[str, Any] = {
         "package_id": package_id,
         "format": PACKAGE_FORMAT,
         "producer": {"role": producer.role, "name": producer.name, "key_id": producer.key_id,
@@ -43,6 +45,11 @@ def build_package_manifest(*, package_id: str, producer: SignerIdentity,
         "sheets": {title: {"part": part, "rows": rows.get(part, [])}
                    for title, part in sheet_parts.items()},
     }
+    if form is not None:
+        # Only when a form travels, so a package without one keeps the manifest it had.
+        manifest["form"] = {"id": form.form_id, "version": form.version, "name": form.name,
+                            "part": form.part}
+    return manifest
 
 
 def parse_package_manifest(data: bytes) -> dict[str, Any]:
@@ -62,6 +69,12 @@ def parse_package_manifest(data: bytes) -> dict[str, Any]:
             not isinstance(township.get("code"), str) or \
             not isinstance(township.get("name"), str):
         raise ManifestError("manifest has the wrong shape")
+    form = loaded.get("form")
+    if form is not None and not (
+            isinstance(form, dict) and all(isinstance(form.get(k), str)
+                                           for k in ("id", "version", "name", "part"))
+            and form["part"] in loaded["parts"]):
+        raise ManifestError("manifest's form has the wrong shape or an unsigned part")
     return loaded
 
 

@@ -13,12 +13,15 @@ Applying:
   nothing the officer recorded is ever blanked; where the officer's own version is
   the newer one and the county's differs, nothing changes and the difference is
   listed for the officer to choose;
-- the county's view of returned visits replaces the previous one whole.
+- the county's view of returned visits replaces the previous one whole;
+- a form version the county published is installed among the store's form versions
+  (its bytes were signed with the rest), and new visits use the newest installed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +40,8 @@ from fieldsurvey.packages.contents import ReturnedVisit
 from fieldsurvey.packages.read import Package, PackageRefused, read_package
 from fieldsurvey.store.county import county_trust
 from fieldsurvey.store.db import Database
-from fieldsurvey.store.models import CountyReview, Organization
+from fieldsurvey.store.form_versions import remember_source
+from fieldsurvey.store.models import CountyReview, FormVersion, Organization
 from fieldsurvey.store.organizations import EDITABLE
 from fieldsurvey.store.profile import load_profile
 from fieldsurvey.store.settings import get_setting, set_setting
@@ -74,6 +78,8 @@ class ReceiveSummary:
     updated: int = 0
     unchanged: int = 0
     conflicts: list[FieldConflict] = field(default_factory=list)
+    #: The form version this package installed (None: none carried, or already kept).
+    form_installed: str | None = None
 
     @property
     def returned(self) -> int:
@@ -109,6 +115,12 @@ def _checked(session: Session, path: Path) -> Package:
         raise _refuse("receive.replay", sequence=package.sequence)
     if package.sequence <= last:
         raise _refuse("receive.older", sequence=package.sequence, last=last)
+    form = package.contents.form
+    if form is not None:
+        kept = session.get(FormVersion, (form.form_id, form.version))
+        if kept is not None and kept.sha256 != hashlib.sha256(form.source).hexdigest():
+            raise _refuse("form_archive.package_form_differs", form_id=form.form_id,
+                          version=form.version)
     return package
 
 
@@ -132,6 +144,10 @@ def receive_package(db: Database, path: Path,
         summary = ReceiveSummary(package)
         _register(session, package.contents.register, summary, write=True, take=take)
         _reviews(session, package.contents.returns)
+        form = package.contents.form
+        if form is not None and session.get(FormVersion, (form.form_id, form.version)) is None:
+            remember_source(session, form.source, form.name)
+            summary.form_installed = form.version
         set_setting(session, LAST_SEQUENCE_KEY, str(package.sequence))
         set_setting(session, LAST_ID_KEY, package.package_id)
     return summary

@@ -41,12 +41,15 @@ def write_package(contents: PackageContents, signer: Signer, out_path: Path, *,
             package_id=package_id, producer=public,
             township=(contents.township_code, contents.township_name), sequence=sequence,
             created_at=now, counts=package_counts(contents), notice=contents.notice,
-            parts=parts, sheet_parts=sheet_parts, rows=rows))
+            parts=parts, sheet_parts=sheet_parts, rows=rows, form=contents.form))
         data = manifest_bytes(manifest)
         return data, signer.sign(data)
 
+    form = contents.form
+    extra = {form.part: form.source} if form is not None else {}
+
     def write(fh: IO[bytes]) -> None:
-        save_signed(book, fh, finish)
+        save_signed(book, fh, finish, extra)
 
     try:
         write_atomically(out_path, write)

@@ -78,6 +78,16 @@ def stored_versions(session: Session, form_id: str) -> list[str]:
     return sorted(versions, key=version_key)
 
 
+def newest_form(session: Session, shipped: FormDefinition) -> FormDefinition:
+    """The form new visits use: the newest stored version of ``shipped``'s id, which
+    is later than the shipped one once the county sent a newer version in a package
+    (packages.receive installs it); else ``shipped``."""
+    versions = stored_versions(session, shipped.form_id)
+    if versions and version_key(versions[-1]) > version_key(shipped.version):
+        return stored_form(session, shipped.form_id, versions[-1]) or shipped
+    return shipped
+
+
 def chain(session: Session, form_id: str, start: str,
           newest: FormDefinition) -> list[FormDefinition]:
     """The definitions from ``start`` to ``newest``, every stored version between."""

@@ -12,11 +12,12 @@ from fieldsurvey.county.office import OfficeRole
 from fieldsurvey.debris import remove_debris
 from fieldsurvey.filegate import Refused
 from fieldsurvey.forms.loader import FormLoadError, load_form
+from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.messages import render
 from fieldsurvey.paths import data_paths
 from fieldsurvey.resources import forms_dir
 from fieldsurvey.store import Database, StoreError, open_store
-from fieldsurvey.store.form_versions import remember_shipped_forms
+from fieldsurvey.store.form_versions import newest_form, remember_shipped_forms
 from fieldsurvey.store.profile import load_profile
 from fieldsurvey.store.visits import VisitError
 from fieldsurvey.ui import fit
@@ -32,15 +33,18 @@ from fieldsurvey.ui.setup_dialog import SetupDialog
 OFFICER_NAME_CODE = None
 
 
-def _remember_forms(database: Database) -> None:
+def _remember_forms(database: Database, shipped: FormDefinition) -> FormDefinition:
     """Record the shipped form versions in the store, so finalized visits keep their
-    definitions and older drafts can move to the newest (store.form_versions).
+    definitions and older drafts can move to the newest (store.form_versions); returns
+    the form new visits use (a newer one the county sent, else the shipped one).
     Failing here must not stop the officer's work: such drafts open as before."""
     try:
         with database.transaction() as session:
             remember_shipped_forms(session, forms_dir() / SHIPPED_FORM)
+            return newest_form(session, shipped)
     except (VisitError, FormLoadError, Refused, StoreError) as exc:
         logging.getLogger(__name__).warning("form versions not recorded: %s", exc)
+        return shipped
 
 
 def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
@@ -73,8 +77,7 @@ def run(lang: str, data_dir: str | None = None, *, lang_fixed: bool = False,
         return run_office(app, lang, paths, db_override=db, role=role, lang_fixed=lang_fixed)
     try:
         database = open_store(paths)
-        form = load_form(forms_dir() / SHIPPED_FORM)
-        _remember_forms(database)
+        form = _remember_forms(database, load_form(forms_dir() / SHIPPED_FORM))
     except StoreError as exc:
         # Nothing was changed on disk; say what happened and where the backup is.
         QMessageBox.critical(None, render("app.name", lang), exc.message.render(lang))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.messages import render
 from fieldsurvey.packages.read import PackageRefused
 from fieldsurvey.packages.receive import ReceiveSummary, preview_package, receive_package
+from fieldsurvey.store.form_versions import newest_form
 from fieldsurvey.ui.context import AppContext
 
 
@@ -109,9 +110,14 @@ class ReceiveDialog(QDialog):
 
     def apply(self) -> None:
         try:
-            receive_package(self.ctx.db, self.path, take=self.chosen())
+            summary = receive_package(self.ctx.db, self.path, take=self.chosen())
         except PackageRefused as exc:
             self._refused(exc)
             return
+        if summary.form_installed is not None:
+            # New visits from now on use the county's newer form (drafts move to it
+            # when opened); views read the form from the shared context.
+            with self.ctx.db.transaction() as session:
+                self.ctx.form = newest_form(session, self.ctx.form)
         self.received.emit()
         self.accept()
