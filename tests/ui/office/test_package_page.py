@@ -55,3 +55,32 @@ def test_the_package_page_shows_then_writes(qtbot: QtBot, office_ctx: OfficeCont
     package = read_package(path, trust_list([office_key]))
     assert package.contents.notice == "请月底前改完" and package.contents.open_returns == 1
     assert page.plans[0].sequence == 2
+
+
+def test_the_package_page_sends_a_new_form_version(qtbot: QtBot, office_ctx: OfficeContext,
+                                                  office_key: PublicIdentity, tmp_path: Path,
+                                                  shipped_form: FormDefinition) -> None:
+    from form_v3 import V3, next_shipped_form
+
+    town = Township(tmp_path / "a", "421202001", "温泉街道", shipped_form).populate(3, 2)
+    make_office(office_ctx.db, COUNTY, trusted=(town.signer,))
+    merge_bundles(office_ctx.db, [town.export()], form=shipped_form, profile=COUNTY,
+                  by="李敏")
+    page = PackagePage(office_ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    out = tmp_path / "out"
+    page.folder.setText(str(out))
+    page.form_file.setText(str(tmp_path / "missing.xlsx"))
+    page.passphrase.setText(PASSPHRASE)
+    page.write_all()
+    assert "missing.xlsx" in page.result.text()
+    assert not out.exists() or list(out.iterdir()) == []
+    page.form_file.setText(str(next_shipped_form(tmp_path / "forms")))
+    page.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(page.written) as written:
+        page.write_all()
+    [path] = written.args[0]
+    form = read_package(path, trust_list([office_key])).contents.form
+    assert form is not None and form.version == V3
+    assert page.plans[0].contents.form is not None  # later packages carry it too

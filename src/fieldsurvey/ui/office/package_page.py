@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,9 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.county.form_archive import ArchiveError, publish
 from fieldsurvey.county.package import PackageError, PackagePlan, build_packages, plan_packages
+from fieldsurvey.filegate import Refused, read_form
 from fieldsurvey.identity.keys import IdentityError, unlock
+from fieldsurvey.messages import Message
 from fieldsurvey.outputs import folder_problem
+from fieldsurvey.packages.contents import PackageForm
 from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.table_models import Column, RowsModel
 
@@ -53,6 +58,8 @@ class PackagePage(QWidget):
                    lambda p: str(p.counts["organizations"]), numeric=True),
             Column(tr("ui.package.col.found_gone"), lambda p: str(p.counts["found_gone"]),
                    numeric=True),
+            Column(tr("form_archive.col_form"),
+                   lambda p: p.contents.form.version if p.contents.form else "—"),
         ], self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -60,6 +67,14 @@ class PackagePage(QWidget):
         self.notice = QPlainTextEdit()
         self.notice.setPlaceholderText(tr("ui.package.notice_hint"))
         self.notice.setMaximumHeight(80)
+        # A new form version to send (checked against the published one when writing).
+        self.form_file = QLineEdit()
+        self.form_file.setPlaceholderText(tr("form_archive.form_hint"))
+        browse = QPushButton(tr("form_archive.browse"))
+        browse.clicked.connect(self._choose_form)
+        form_row = QHBoxLayout()
+        form_row.addWidget(self.form_file, 1)
+        form_row.addWidget(browse)
         self.folder = QLineEdit(str(ctx.paths.exports))
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -70,6 +85,7 @@ class PackagePage(QWidget):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
         form.addRow(tr("ui.package.notice"), self.notice)
+        form.addRow(tr("form_archive.new_form"), form_row)
         form.addRow(tr("ui.package.folder"), self.folder)
         form.addRow(tr("ui.package.passphrase"), self.passphrase)
         buttons = QHBoxLayout()
@@ -93,6 +109,32 @@ class PackagePage(QWidget):
         self.table.resizeColumnsToContents()
         self.write_button.setEnabled(bool(self.plans))
 
+    def _choose_form(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, self.ctx.tr("form_archive.new_form"),
+                                                str(self.ctx.paths.root), "XLSForm (*.xlsx)")
+        if chosen:
+            self.form_file.setText(chosen)
+
+    def _publish(self) -> tuple[bool, PackageForm | None]:
+        """Publish the chosen form (the rules of ``form check --against``): (True, the
+        form to carry or None when none is chosen), or (False, None) when refused, the
+        reasons shown. Only once the key is unlocked, so a typo publishes nothing."""
+        text = self.form_file.text().strip()
+        if not text:
+            return True, None
+        try:
+            source = read_form(Path(text))
+            with self.ctx.db.transaction() as session:
+                return True, publish(session, source, Path(text).name)
+        except Refused as exc:
+            self.result.setText(self.ctx.word(Message("form_archive.form_unreadable", {
+                "file": text, "detail": Message(f"filegate.{exc.reason}", {
+                    "file": text, "found": exc.found or ""})})))
+        except ArchiveError as exc:
+            self.result.setText("\n".join([self.ctx.word(exc.message),
+                                            *exc.details(self.ctx.lang)]))
+        return False, None
+
     def write_all(self) -> None:
         folder = Path(self.folder.text().strip())
         if (problem := folder_problem(folder)) is not None:
@@ -104,11 +146,15 @@ class PackagePage(QWidget):
             self.result.setText(self.ctx.word(exc.message))
             return
         self.passphrase.clear()
+        ok, carried = self._publish()
+        if not ok:
+            return
         labels = {q.name: self.ctx.form.label(q.name, "zh") for q in self.ctx.form.questions()}
         # The notice is the same for every township: not worth re-planning per keystroke.
         notice = self.notice.toPlainText().strip()
-        plans = [PackagePlan(dataclasses.replace(p.contents, notice=notice), p.sequence)
-                 for p in self.plans]
+        plans = [PackagePlan(dataclasses.replace(
+            p.contents, notice=notice, form=carried or p.contents.form), p.sequence)
+            for p in self.plans]
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             built = build_packages(self.ctx.db, plans, signer, folder, labels=labels)
