@@ -178,3 +178,32 @@ def test_publishing_follows_the_newest_archived_version(office: OfficeDatabase) 
         raise AssertionError("a form losing answers was published")
     with office.sessions() as s:
         assert versions_of(s, "st") == ["1", "2"]
+
+
+def test_review_lines_up_a_revision_of_an_older_version_through_the_mapping(
+        office: OfficeDatabase, tmp_path: Path) -> None:
+    from fieldsurvey.county.review import changed_answers
+    from fieldsurvey.store.form_versions import reopen_on_newest
+    from fieldsurvey.store.visits import answers_of, live_draft
+
+    v1, v2 = load_form_markdown(V1), load_form_markdown(V2)
+    town = township(tmp_path, "温泉", v2, visits=((v1, 12, 9),))
+    make_office(office, COUNTY, (town.signer,))
+    with office.transaction() as s:
+        archive_source(s, V1.encode(), "st.md", "published")
+        archive_source(s, V2.encode(), "st.md", "published")
+    assert all(f.imported for f in merge_bundles(office, [town.export()], form=v2,
+                                                 profile=COUNTY, by="李主席").files)
+    with office.sessions() as s:
+        [visit_id] = s.scalars(select(MergedVisit.id))
+    # The officer reopens it onto v2 ("staff" becomes "staff_count") and corrects members.
+    with town.db.transaction() as s:
+        reopen_on_newest(s, visit_id, v2)
+        answers = answers_of(live_draft(s, visit_id))
+        assert answers["staff_count"] == 12
+        answers["members"] = 10
+        finalize(s, visit_id, v2, answers)
+    assert all(f.imported for f in merge_bundles(office, [town.export()], form=v2,
+                                                 profile=COUNTY, by="李主席").files)
+    with office.sessions() as s:
+        assert changed_answers(s, visit_id) == [("members", 9, 10)]

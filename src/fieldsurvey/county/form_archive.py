@@ -11,18 +11,23 @@ could miscount it silently).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldsurvey import clock
+from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.models import ArchivedForm
-from fieldsurvey.filegate import read_form
+from fieldsurvey.filegate import Refused, read_form
 from fieldsurvey.forms.loader import FormLoadError, load_form_source
+from fieldsurvey.forms.mapping import move_answers
 from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.forms.versions import Change, compare, refused, version_key
 from fieldsurvey.messages import Message
@@ -98,6 +103,21 @@ def seed_shipped(session: Session, shipped: Path | None = None) -> FormDefinitio
     return archive_source(session, read_form(shipped), shipped.name, "shipped")
 
 
+def ensure_shipped(db: OfficeDatabase) -> None:
+    """:func:`seed_shipped` in a transaction of its own, safe when several staff (or
+    processes) start merging at once: a duplicate key means another one recorded the
+    same versions a moment earlier. A shipped file whose version is archived with other
+    content keeps the archived one (visits were counted with it) and is only logged,
+    so a merge never stops here."""
+    try:
+        with db.transaction() as session:
+            seed_shipped(session)
+    except IntegrityError:
+        pass
+    except (ArchiveError, Refused, FormLoadError) as exc:
+        logging.getLogger(__name__).warning("shipped forms not archived: %s", exc)
+
+
 def archived(session: Session, form_id: str, version: str) -> FormDefinition | None:
     row = session.get(ArchivedForm, (form_id, version))
     return None if row is None else _parsed(row.sha256, row.source, row.source_name)
@@ -123,6 +143,21 @@ def form_set(session: Session, form: FormDefinition) -> FormSet:
             versions[version] = definition
     versions.setdefault(form.version, form)
     return FormSet(form.form_id, versions)
+
+
+def lined_up(session: Session, answers: dict[str, Any], form_id: str, old: str,
+             new: str) -> dict[str, Any]:
+    """``answers`` of version ``old`` under version ``new``'s names, through every archived
+    version between (forms.mapping: answers are renamed or kept, never dropped); as
+    they are when a version between is not archived or ``new`` is the older one."""
+    if version_key(old) >= version_key(new):
+        return answers
+    between = [v for v in versions_of(session, form_id)
+               if version_key(old) <= version_key(v) <= version_key(new)]
+    chain = [archived(session, form_id, v) for v in between]
+    if not between or between[0] != old or between[-1] != new or None in chain:
+        return answers
+    return move_answers(answers, [f for f in chain if f is not None]).answers
 
 
 def newest(session: Session, form_id: str) -> FormDefinition | None:

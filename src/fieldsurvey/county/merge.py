@@ -45,7 +45,7 @@ from fieldsurvey.county.conflicts import (
     sync_visit_conflict,
 )
 from fieldsurvey.county.db import OfficeDatabase
-from fieldsurvey.county.form_archive import form_set, seed_shipped
+from fieldsurvey.county.form_archive import ensure_shipped, form_set
 from fieldsurvey.county.intake import (
     Intake,
     PreparedOrganization,
@@ -105,12 +105,12 @@ def merge_bundles(db: OfficeDatabase, files: Sequence[Path], *, form: FormDefini
     progress = progress or NullProgress()
     started = now or clock.now()
     batch = BatchReport(str(uuid.uuid4()), by, started, [])
+    # Every version the office knows, the shipped ones recorded on first use: a visit's
+    # facts are read with its own version (county.form_archive).
+    ensure_shipped(db)
     with db.transaction() as session:
         session.add(ImportBatch(id=batch.batch_id, started_at=started, imported_by=by))
         trust = trust_mapping(session)
-        # Every version the office knows, the shipped ones recorded on first use: a
-        # visit's facts are read with its own version (county.form_archive).
-        seed_shipped(session)
         forms = form_set(session, form)
     intakes = taken_in(files, trust, forms)
     try:
@@ -348,7 +348,7 @@ class _Merger:
         overtaken: list[tuple[str, int]] = []
         revised: list[tuple[str, int, str]] = []
         # (id, revision, answers) read before the update below overwrites them
-        replaced: list[tuple[str, int, str]] = []
+        replaced: list[tuple[str, int, str, str]] = []
         for visit in visits:
             have = stored.get(visit.id)
             values = {**visit.columns(), "pinned": False, **self.provenance,
@@ -363,7 +363,8 @@ class _Merger:
                     or (outcome == "conflict" and values.get("_wins"))):
                 revised.append((visit.id, visit.revision, str(values["township_code"])))
                 if have is not None and have.deleted_at is None:
-                    replaced.append((have.id, have.revision, have.answers_json))
+                    replaced.append((have.id, have.revision, have.answers_json,
+                                     have.form_version))
             if outcome == "new":
                 inserts.append(values)
             elif outcome == "updated" or (outcome == "conflict" and values.get("_wins")):

@@ -274,6 +274,8 @@ class ReplacedRevision(OfficeBase):
     revision: Mapped[int] = mapped_column(Integer, primary_key=True)
     answers_json: Mapped[str] = mapped_column(Text)
     replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The replaced revision's form version (NULL: kept before versions were recorded).
+    form_version: Mapped[str | None] = mapped_column(String(40))
 
 
 class ArchivedForm(OfficeBase):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from fieldsurvey import clock
 from fieldsurvey.bundles.replies import Reply
 from fieldsurvey.canonical import canonical_json
+from fieldsurvey.county.form_archive import lined_up
 from fieldsurvey.county.models import (
     MergedOrganization,
     MergedVisit,
@@ -247,10 +248,10 @@ def replies_merged(session: Session, replies: Sequence[Reply]) -> int:
     return added
 
 
-def keep_replaced(session: Session, visits: Sequence[tuple[str, int, str]],
+def keep_replaced(session: Session, visits: Sequence[tuple[str, int, str, str]],
                   now: dt.datetime) -> None:
-    """Keep the answers of revisions a merge is replacing: (id, revision, answers JSON),
-    each revision once."""
+    """Keep the answers of revisions a merge is replacing: (id, revision, answers JSON,
+    form version), each revision once."""
     known: set[tuple[str, int]] = set()
     ids = [v[0] for v in visits]
     for i in range(0, len(ids), 500):
@@ -258,23 +259,35 @@ def keep_replaced(session: Session, visits: Sequence[tuple[str, int, str]],
             select(ReplacedRevision.visit_id, ReplacedRevision.revision)
             .where(ReplacedRevision.visit_id.in_(ids[i:i + 500]))))
     session.add_all(ReplacedRevision(visit_id=vid, revision=rev, answers_json=answers,
-                                     replaced_at=now)
-                    for vid, rev, answers in visits if (vid, rev) not in known)
+                                     replaced_at=now, form_version=version)
+                    for vid, rev, answers, version in visits if (vid, rev) not in known)
+
+
+def _previous(session: Session, visit_id: str) -> ReplacedRevision | None:
+    return session.scalars(select(ReplacedRevision).where(ReplacedRevision.visit_id == visit_id)
+                           .order_by(ReplacedRevision.revision.desc()).limit(1)).first()
 
 
 def previous_answers(session: Session, visit_id: str) -> tuple[int, dict[str, Any]] | None:
     """The revision before the current one, as the office last held it, if any."""
-    row = session.scalars(select(ReplacedRevision).where(ReplacedRevision.visit_id == visit_id)
-                          .order_by(ReplacedRevision.revision.desc()).limit(1)).first()
+    row = _previous(session, visit_id)
     return (row.revision, json.loads(row.answers_json)) if row else None
 
 
 def changed_answers(session: Session, visit_id: str) -> list[tuple[str, Any, Any]]:
-    """(question, before, now) for every answer that differs from the previous revision."""
-    before = previous_answers(session, visit_id)
-    current = session.scalar(select(MergedVisit.answers_json).where(MergedVisit.id == visit_id))
+    """(question, before, now) for every answer that differs from the previous revision.
+
+    A previous revision on an older form version is first moved through the declared
+    mappings (county.form_archive.lined_up), so a renamed question is compared with
+    itself rather than listed as one answer removed and another added."""
+    before = _previous(session, visit_id)
+    current = session.execute(select(MergedVisit.answers_json, MergedVisit.form_id,
+                                     MergedVisit.form_version)
+                              .where(MergedVisit.id == visit_id)).first()
     if before is None or current is None:
         return []
-    old, new = before[1], json.loads(current)
+    old, new = json.loads(before.answers_json), json.loads(current[0])
+    if before.form_version and before.form_version != current[2]:
+        old = lined_up(session, old, current[1], before.form_version, current[2])
     return [(name, old.get(name), new.get(name)) for name in sorted(old.keys() | new.keys())
             if old.get(name) != new.get(name)]

@@ -9,6 +9,9 @@ versions: the office reads each visit's facts with its own version, so it keeps
 every version it published or received. Nothing is backfilled here (a migration
 reads no application files); the shipped form and ``forms/history`` are recorded
 the first time the office merges or publishes.
+
+A replaced revision now keeps its form version, so review can line its answers up with
+the current revision's through the declared mapping (NULL for those kept before).
 """
 
 import sqlalchemy as sa
@@ -32,7 +35,11 @@ def upgrade() -> None:
         sa.Column("added_at", sa.DateTime, nullable=False),
         sa.PrimaryKeyConstraint("form_id", "version"),
     )
+    with op.batch_alter_table("replaced_revision") as batch:
+        batch.add_column(sa.Column("form_version", sa.String(40), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("replaced_revision") as batch:
+        batch.drop_column("form_version")
     op.drop_table("form_archive")
