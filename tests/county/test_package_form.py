@@ -15,6 +15,7 @@ from test_review_cli import merged  # noqa: F401 - the CLI office fixture
 
 from fieldsurvey.bundles.common import MANIFEST_PART
 from fieldsurvey.cli import main
+from fieldsurvey.commands.receive import print_summary
 from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.form_archive import ArchiveError, publish, versions_of
 from fieldsurvey.filegate import read_form
@@ -46,7 +47,7 @@ def _manifest(path: Path) -> dict[str, object]:
 
 def test_the_published_form_is_installed_on_receiving(
         county: OfficeDatabase, wenquan: Township, shipped_form: FormDefinition,
-        tmp_path: Path) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     v3 = next_shipped_form(tmp_path / "forms")
     with county.transaction() as s:
         publish(s, read_form(v3), v3.name)
@@ -55,7 +56,10 @@ def test_the_published_form_is_installed_on_receiving(
     assert manifest["form"] == {"id": "so_union_visit", "version": V3, "name": v3.name,
                                 "part": "fieldsurvey/form.xlsx"}
     assert "fieldsurvey/form.xlsx" in manifest["parts"]  # type: ignore[operator]
-    assert preview_package(wenquan.db, sent).package.contents.form is not None
+    shown = preview_package(wenquan.db, sent)
+    assert shown.package.contents.form is not None
+    print_summary(shown, "zh")
+    assert f"版本 {V3}" in capsys.readouterr().out
     with wenquan.db.sessions() as s:
         assert newest_form(s, shipped_form).version == shipped_form.version  # not yet
     assert receive_package(wenquan.db, sent).form_installed == V3

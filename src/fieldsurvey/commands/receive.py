@@ -112,6 +112,9 @@ def print_summary(summary: ReceiveSummary, lang: str) -> None:
                      county=c.county))
     if package.contents.notice:
         print(render("cli_receive.notice", lang, notice=package.contents.notice))
+    if package.contents.form is not None:
+        print(render("form_archive.form_carried", lang, form_id=package.contents.form.form_id,
+                     version=package.contents.form.version))
 
 
 def receive_command(paths: DataPaths, lang: str, store: str | None, file: str,
@@ -124,8 +127,10 @@ def receive_command(paths: DataPaths, lang: str, store: str | None, file: str,
         print_summary(shown, lang)
         if dry_run:
             return 0
-        receive_package(db, Path(file))
+        done = receive_package(db, Path(file))
         print(render("cli_receive.applied", lang, sequence=shown.package.sequence))
+        if done.form_installed is not None:
+            print(render("form_archive.form_installed", lang, version=done.form_installed))
         return 0
 
     return _with_store(paths, lang, store, work)
