@@ -12,7 +12,7 @@ import dataclasses
 from pathlib import Path
 
 from office_helpers import COUNTY, Township, make_office
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.digest import content_digest
@@ -207,3 +207,37 @@ def test_review_lines_up_a_revision_of_an_older_version_through_the_mapping(
                                                  profile=COUNTY, by="李主席").files)
     with office.sessions() as s:
         assert changed_answers(s, visit_id) == [("members", 9, 10)]
+
+
+def test_a_conflict_between_copies_of_two_form_versions_lines_up(
+        office: OfficeDatabase, tmp_path: Path) -> None:
+    """One laptop moved the visit to v2 (the county's new form), its copy stayed on v1."""
+    from fieldsurvey.county.conflicts import comparison_rows, list_conflicts
+    from fieldsurvey.county.form_archive import conflict_lined_up
+    from fieldsurvey.store.form_versions import reopen_on_newest
+    from fieldsurvey.store.visits import answers_of, live_draft
+
+    v1, v2 = load_form_markdown(V1), load_form_markdown(V2)
+    town = township(tmp_path, "温泉", v2, visits=((v1, 12, 9),))
+    twin = town.copy_to(tmp_path / "twin")
+    for laptop, newest, members in ((town, v2, 10), (twin, v1, 11)):
+        with laptop.db.transaction() as s:
+            visit_id = s.execute(text("SELECT id FROM visit")).scalar_one()
+            reopen_on_newest(s, visit_id, newest)
+            answers = answers_of(live_draft(s, visit_id))
+            answers["members"] = members
+            finalize(s, visit_id, newest, answers)
+    make_office(office, COUNTY, (town.signer,))
+    with office.transaction() as s:
+        archive_source(s, V1.encode(), "st.md", "published")
+        archive_source(s, V2.encode(), "st.md", "published")
+    files = [town.export(), twin.export("twin.xlsx", sequence=7)]
+    assert all(f.imported for f in merge_bundles(office, files, form=v2, profile=COUNTY,
+                                                 by="李主席").files)
+    with office.sessions() as s:
+        [view] = list_conflicts(s)
+        lined, newer = conflict_lined_up(s, view)
+    assert newer is not None and newer.version == "2"
+    rows = {r.label: r for r in comparison_rows(lined, newer, "zh")}
+    assert "staff" not in rows and not rows["staff_count"].differs
+    assert rows["staff_count"].values == ["12", "12"] and rows["members"].differs

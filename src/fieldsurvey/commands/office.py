@@ -24,6 +24,7 @@ from fieldsurvey.commands.identity import unlock_identity
 from fieldsurvey.county import conflicts as conflict_store
 from fieldsurvey.county import trust
 from fieldsurvey.county.db import OfficeDatabase, open_office
+from fieldsurvey.county.form_archive import conflict_lined_up
 from fieldsurvey.county.merge import OUTCOMES, BatchReport, merge_bundles
 from fieldsurvey.county.office import (
     OfficeProfile,
@@ -277,7 +278,9 @@ def conflicts_command(paths: DataPaths, lang: str, db_url: str | None, action: s
                 print(render("cli_office.resolved", lang, id=args.id, choice=args.choice, by=by))
                 return 0
             if action == "show":
-                _show_conflict(conflict_store.get_conflict(session, args.id), form, lang)
+                view, newer = conflict_lined_up(session,
+                                                conflict_store.get_conflict(session, args.id))
+                _show_conflict(view, newer or form, lang)
                 return 0
             views = conflict_store.list_conflicts(session, None if args.all else "open")
         if args.json:

@@ -10,19 +10,22 @@ could miscount it silently).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldsurvey import clock
+from fieldsurvey.canonical import canonical_json
 from fieldsurvey.county.db import OfficeDatabase
 from fieldsurvey.county.models import ArchivedForm
 from fieldsurvey.filegate import Refused, read_form
@@ -33,6 +36,9 @@ from fieldsurvey.forms.versions import Change, compare, refused, version_key
 from fieldsurvey.messages import Message
 from fieldsurvey.packages.contents import PackageForm
 from fieldsurvey.resources import forms_dir
+
+if TYPE_CHECKING:  # conflicts reach the merge, which reads this module
+    from fieldsurvey.county.conflicts import ConflictView
 
 SHIPPED_FORM = "so_union_visit.xlsx"
 ORIGINS = ("shipped", "published", "received")
@@ -158,6 +164,29 @@ def lined_up(session: Session, answers: dict[str, Any], form_id: str, old: str,
     if not between or between[0] != old or between[-1] != new or None in chain:
         return answers
     return move_answers(answers, [f for f in chain if f is not None]).answers
+
+
+def conflict_lined_up(session: Session,
+                      view: ConflictView) -> tuple[ConflictView, FormDefinition | None]:
+    """A visit conflict whose copies were made on different form versions (one laptop
+    took the county's new form, its copy did not), each copy's answers moved to the
+    newest one's names so the comparison lines them up; with that version's definition
+    to label the rows, or None when nothing needed lining up."""
+    if view.kind != "visit_content":
+        return view, None
+    made_on = {(str(v.payload.get("form_id")), str(v.payload.get("form_version")))
+               for v in view.versions}
+    if len(made_on) < 2 or len({form_id for form_id, _ in made_on}) != 1:
+        return view, None
+    form_id = next(iter(made_on))[0]
+    target = max((version for _, version in made_on), key=version_key)
+    definition = archived(session, form_id, target)
+    if definition is None:
+        return view, None
+    copies = [dataclasses.replace(v, payload={**v.payload, "answers_json": canonical_json(
+        lined_up(session, json.loads(v.payload.get("answers_json") or "{}"), form_id,
+                 str(v.payload.get("form_version")), target))}) for v in view.versions]
+    return dataclasses.replace(view, versions=copies), definition
 
 
 def newest(session: Session, form_id: str) -> FormDefinition | None:

@@ -53,6 +53,7 @@ from fieldsurvey.county.conflicts import (
     reopen_conflict,
     resolve_conflict,
 )
+from fieldsurvey.county.form_archive import conflict_lined_up
 from fieldsurvey.county.models import ReceivedBundle, Unit
 from fieldsurvey.ui.office.context import OfficeContext
 from fieldsurvey.ui.office.table_models import MUTED_COLOR, local_time
@@ -339,7 +340,9 @@ class ConflictsPage(QWidget):
         self.title_label.setText(self.title(view))
         self.explain_label.setText(tr(f"ui.office_conflicts.explain.{view.kind}",
                                       time=local_time(view.detected_at)))
-        rows = comparison_rows(view, self.ctx.form, self.ctx.lang)
+        with self.ctx.db.sessions() as session:  # copies of two form versions line up
+            lined, newer = conflict_lined_up(session, view)
+        rows = comparison_rows(lined, newer or self.ctx.form, self.ctx.lang)
         if self.only_differences.isChecked():
             rows = [r for r in rows if r.differs]
         chosen = self._chosen(view)
