@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from fieldsurvey.bundles import export_bundle
 from fieldsurvey.bundles.reader import read_bundle
+from fieldsurvey.bundles.verify import verify_bundle
 from fieldsurvey.forms.loader import load_form_markdown
 from fieldsurvey.forms.mapping import KEPT, kept_answers
 from fieldsurvey.forms.model import FormDefinition
@@ -174,3 +175,23 @@ def test_prefilled_answers_awaiting_confirmation_follow_the_rename(
         set_pending_prefill(s, visit_id, ["chair_nm", "staff", "old_remark", "leader@0"])
         open_draft(s, visit_id, forms[2])
         assert pending_prefill(s, visit_id) == {"chair_name", "staff", "leader@0"}
+
+
+def test_the_manifest_lists_every_form_version_the_visits_need(
+        db: Database, forms: list[FormDefinition], tmp_path: Path) -> None:
+    _visit(db, forms[0], ON_V1, final=True)  # stays on v1
+    on_v3 = _visit(db, forms[0], ON_V1)
+    with db.transaction() as s:
+        open_draft(s, on_v3, forms[2])
+        answers = answers_of(s.get_one(Visit, on_v3))
+        finalize(s, on_v3, forms[2], {**answers, "plaque": "no"})
+    path = tmp_path / "bundle.xlsx"
+    signer = FakeSigner()
+    export_bundle(db, forms[2], signer, path, period_start=PERIOD[0],
+                  period_end=PERIOD[1], sequence=1)
+    assert verify_bundle(path, signer.trust()).kind == "valid"
+    manifest = read_bundle(path).manifest
+    assert manifest["form"] == {"id": forms[2].form_id, "version": "3"}
+    assert manifest["forms"] == [{"id": forms[0].form_id, "version": "1"},
+                                 {"id": forms[2].form_id, "version": "3"}]
+    assert sorted(v.form_version for v in read_bundle(path).visits) == ["1", "3"]

@@ -112,6 +112,9 @@ def export_records(source: RecordSource, form: FormDefinition, signer: Signer, o
     layout = build_layout(form)
     book = WorkbookBuilder(form, layout)
     skipped = 0
+    # Every form version a live visit was made on: the manifest lists them, so a county
+    # can tell before decoding whether it holds every definition the bundle needs.
+    needed: set[tuple[str, str]] = set()
     try:
         stage = Message("bundle.stage.visits")
         with source.open() as (total, visits, organizations):
@@ -122,6 +125,8 @@ def export_records(source: RecordSource, form: FormDefinition, signer: Signer, o
                     skipped += 1
                 else:
                     book.add_visit(record)
+                    if not record.is_tombstone:
+                        needed.add((record.form_id, record.form_version))
                 progress.report(done, total, stage)
             for org in organizations:
                 book.add_organization(org)
@@ -164,6 +169,8 @@ def export_records(source: RecordSource, form: FormDefinition, signer: Signer, o
                 parts=parts, sheet_parts=sheet_parts, rows=rows))
             if replies:
                 manifest["replies"] = replies_json(replies)
+            if needed - {(form.form_id, form.version)}:  # else the "form" key says it all
+                manifest["forms"] = [{"id": i, "version": v} for i, v in sorted(needed)]
             data = manifest_bytes(manifest)
             return data, signer.sign(data)
 

@@ -37,6 +37,7 @@ from fieldsurvey.ui.county_dialogs import trust_county_card
 from fieldsurvey.ui.dashboard import DashboardPage
 from fieldsurvey.ui.export_dialog import ExportDialog
 from fieldsurvey.ui.export_reminder import ExportReminderBar
+from fieldsurvey.ui.form_version_dialog import blank_form_version
 from fieldsurvey.ui.guide import show_guide
 from fieldsurvey.ui.import_wizard import ImportWizard
 from fieldsurvey.ui.org_dialog import OrganizationDialog
@@ -286,9 +287,11 @@ class MainWindow(QMainWindow):
                          self)
 
     def print_blank_form(self) -> None:
-        preview_document(self.ctx, "blank-form",
-                         lambda path: write_blank_form(self.ctx.form, path, lang=self.ctx.lang),
-                         self)
+        form = blank_form_version(self.ctx, self)  # the newest unless another is asked for
+        if form is None:
+            return
+        preview_document(self.ctx, f"blank-form-{form.version}",
+                         lambda path: write_blank_form(form, path, lang=self.ctx.lang), self)
 
     def print_dashboard(self) -> None:
         profile = self.ctx.profile
