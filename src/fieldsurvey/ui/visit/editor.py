@@ -23,13 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from fieldsurvey import clock
 from fieldsurvey.forms.answers import AnswerError
@@ -49,13 +43,7 @@ from fieldsurvey.ui.visit.editor_actions import (
     moved_to_newest,
 )
 from fieldsurvey.ui.visit.editor_focus import FocusRouter
-from fieldsurvey.ui.visit.editor_layout import (
-    banner,
-    button,
-    plain_label,
-    sections,
-    shortcut,
-)
+from fieldsurvey.ui.visit.editor_layout import banner, button, plain_label, sections, shortcut
 from fieldsurvey.ui.visit.finalize_dialog import FinalizeDialog
 from fieldsurvey.ui.visit.history_dialog import HistoryDialog
 from fieldsurvey.ui.visit.navigator import SectionNavigator
