@@ -1,8 +1,13 @@
-"""Three versions of one small form, each step one kind of change (issue 17).
+"""Small versioned forms for the form-version tests (issue 17).
+
+``V1``..``v3()``: three versions of one form, each step one kind of change.
 
 v1 -> v2: ``chair_nm`` renamed to ``chair_name``; ``contact`` moved into a group.
 v2 -> v3: the choice ``parttime`` split into ``parttime_staff`` and ``retired``;
 ``old_remark`` (which has answers) removed; a new required question ``plaque``.
+
+``stat_form_md(version)``: a form whose v2 renames the statistics question ``staff``
+(fs_stat staff_total) to ``staff_count``, declared in ``fs_previous_name``.
 """
 
 from __future__ import annotations
@@ -100,3 +105,39 @@ def v3(*, removed: str = "yes", split: str = "parttime") -> str:
     if not removed:  # an undeclared removal: the row is simply gone
         survey = "\n".join(line for line in survey.splitlines() if "old_remark" not in line)
     return survey + _V3_CHOICES.format(split=split)
+
+
+STAT_ROWS = [
+    ("date", "visit_date", "", "yes", "visit_date"),
+    ("select_one result", "result", "", "yes", "visit_result"),
+    ("integer", "staff", "", "", "staff_total"),
+    ("select_one union", "union_status", "", "", "union_status"),
+    ("integer", "members", "${union_status} != 'none'", "", "union_members"),
+]
+STAT_TAIL = """
+| choices |
+| | list_name | name | label |
+| | result | completed | Completed |
+| | result | revisit | Revisit |
+| | union | none | None |
+| | union | own | Own |
+| settings |
+| | form_id | version |
+| | st | {version} |
+"""
+
+
+def stat_form_md(version: int, *, drop_members: bool = False) -> str:
+    """Version ``version`` of the statistics form (from 2 on ``staff`` is
+    ``staff_count``; ``drop_members`` leaves that question out)."""
+    lines = ["| survey |",
+             "| | type | name | label | relevant | required | fs_stat | fs_previous_name |"]
+    for kind, old_name, relevant, required, stat in STAT_ROWS:
+        name, previous = old_name, ""
+        if version >= 2 and old_name == "staff":
+            name, previous = "staff_count", "staff" if version == 2 else ""
+        if drop_members and old_name == "members":
+            continue
+        lines.append(f"| | {kind} | {name} | {name} | {relevant} | {required} | {stat} "
+                     f"| {previous} |")
+    return "\n".join(lines) + STAT_TAIL.format(version=version)

@@ -20,40 +20,9 @@ from fieldsurvey.store import Database
 from fieldsurvey.store.form_versions import remember_source, reopen_on_newest
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.visits import create_visit, finalize
+from version_forms import stat_form_md
 
-ROWS = [
-    ("date", "visit_date", "", "yes", "visit_date"),
-    ("select_one result", "result", "", "yes", "visit_result"),
-    ("integer", "staff", "", "", "staff_total"),
-    ("select_one union", "union_status", "", "", "union_status"),
-    ("integer", "members", "${union_status} != 'none'", "", "union_members"),
-]
-CHOICES = """
-| choices |
-| | list_name | name | label |
-| | result | completed | Completed |
-| | result | revisit | Revisit |
-| | union | none | None |
-| | union | own | Own |
-| settings |
-| | form_id | version |
-| | st | {version} |
-"""
-
-
-def _form_md(version: int) -> str:
-    lines = ["| survey |",
-             "| | type | name | label | relevant | required | fs_stat | fs_previous_name |"]
-    for kind, old_name, relevant, required, stat in ROWS:
-        name, previous = old_name, ""
-        if version == 2 and old_name == "staff":
-            name, previous = "staff_count", "staff"
-        lines.append(f"| | {kind} | {name} | {name} | {relevant} | {required} | {stat} "
-                     f"| {previous} |")
-    return "\n".join(lines) + CHOICES.format(version=version)
-
-
-V1, V2 = _form_md(1), _form_md(2)
+V1, V2 = stat_form_md(1), stat_form_md(2)
 ANSWERS: dict[str, Any] = {"visit_date": "2026-11-03", "result": "completed", "staff": 12,
                            "union_status": "own", "members": 9}
 

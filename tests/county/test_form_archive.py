@@ -30,42 +30,9 @@ from fieldsurvey.forms.model import FormDefinition
 from fieldsurvey.store.form_versions import remember_source
 from fieldsurvey.store.organizations import add_organization
 from fieldsurvey.store.visits import create_visit, finalize
+from version_forms import stat_form_md
 
-ROWS = [
-    ("date", "visit_date", "", "yes", "visit_date"),
-    ("select_one result", "result", "", "yes", "visit_result"),
-    ("integer", "staff", "", "", "staff_total"),
-    ("select_one union", "union_status", "", "", "union_status"),
-    ("integer", "members", "${union_status} != 'none'", "", "union_members"),
-]
-TAIL = """
-| choices |
-| | list_name | name | label |
-| | result | completed | Completed |
-| | result | revisit | Revisit |
-| | union | none | None |
-| | union | own | Own |
-| settings |
-| | form_id | version |
-| | st | {version} |
-"""
-
-
-def form_md(version: int, *, drop_members: bool = False) -> str:
-    lines = ["| survey |",
-             "| | type | name | label | relevant | required | fs_stat | fs_previous_name |"]
-    for kind, old_name, relevant, required, stat in ROWS:
-        name, previous = old_name, ""
-        if version >= 2 and old_name == "staff":
-            name, previous = "staff_count", "staff" if version == 2 else ""
-        if drop_members and old_name == "members":
-            continue
-        lines.append(f"| | {kind} | {name} | {name} | {relevant} | {required} | {stat} "
-                     f"| {previous} |")
-    return "\n".join(lines) + TAIL.format(version=version)
-
-
-V1, V2 = form_md(1), form_md(2)
+V1, V2 = stat_form_md(1), stat_form_md(2)
 
 
 def answers(form: FormDefinition, staff: int, members: int) -> dict[str, object]:
@@ -170,7 +137,7 @@ def test_publishing_follows_the_newest_archived_version(office: OfficeDatabase) 
     # v3 drops "members", which has answers, without declaring it: refused.
     try:
         with office.transaction() as s:
-            publish(s, form_md(3, drop_members=True).encode(), "st3.md")
+            publish(s, stat_form_md(3, drop_members=True).encode(), "st3.md")
     except ArchiveError as exc:
         assert exc.message.code == "form_archive.publish_refused"
         assert any("members" in line for line in exc.details("en"))

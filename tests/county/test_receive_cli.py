@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from office_helpers import Township
 from receive_helpers import set_up_officer
+from review_helpers import cli_county_with_township
 
 from fieldsurvey.cli import main
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.identity.enrollment import write_enrollment_card
 from fieldsurvey.store.county import returned_cases
 
 PASSPHRASE = "correct-horse-9"  # noqa: S105 - a test passphrase
@@ -21,15 +20,7 @@ def test_trust_receive_and_reply_from_the_command_line(
         fresh_data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         shipped_form: FormDefinition, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASSPHRASE)
-    assert main(["identity", "create", "--role", "county", "--name", "李主席",
-                 "--unit-code", "421202", "--unit-name", "咸安区总工会"]) == 0
-    assert main(["office", "init", "--role", "county", "--unit-code", "421202",
-                 "--unit-name", "咸安区总工会"]) == 0
-    town = Township(tmp_path / "a", "421202001", "温泉街道", shipped_form).populate(6, 2)
-    officer_card = tmp_path / "wangfang.fsid.json"
-    write_enrollment_card(town.signer.public, officer_card)
-    assert main(["trust", "add", str(officer_card)]) == 0
-    assert main(["merge", str(town.export())]) == 0
+    town = cli_county_with_township(tmp_path, shipped_form)
     capsys.readouterr()
     assert main(["review", "list", "--json"]) == 0
     visit = json.loads(capsys.readouterr().out)[0]["visit_id"]

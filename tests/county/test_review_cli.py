@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from office_helpers import Township
+from review_helpers import cli_county_with_township
 
 from fieldsurvey.cli import main
 from fieldsurvey.forms.model import FormDefinition
-from fieldsurvey.identity.enrollment import write_enrollment_card
 
 PASSPHRASE = "correct-horse-9"  # noqa: S105 - a test passphrase
 
@@ -20,15 +19,7 @@ def merged(fresh_data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
            shipped_form: FormDefinition, capsys: pytest.CaptureFixture[str]) -> list[str]:
     """A county office with one township's bundle merged; the visits' ids."""
     monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASSPHRASE)
-    assert main(["identity", "create", "--role", "county", "--name", "李主席",
-                 "--unit-code", "421202", "--unit-name", "咸安区总工会"]) == 0
-    assert main(["office", "init", "--role", "county", "--unit-code", "421202",
-                 "--unit-name", "咸安区总工会"]) == 0
-    town = Township(tmp_path / "a", "421202001", "温泉街道", shipped_form).populate(6, 2)
-    card = tmp_path / "wangfang.fsid.json"
-    write_enrollment_card(town.signer.public, card)
-    assert main(["trust", "add", str(card)]) == 0
-    assert main(["merge", str(town.export())]) == 0
+    cli_county_with_township(tmp_path, shipped_form)
     capsys.readouterr()
     assert main(["review", "list", "--json"]) == 0
     return [item["visit_id"] for item in json.loads(capsys.readouterr().out)]

@@ -40,8 +40,8 @@ def remember_source(session: Session, source: bytes, name: str) -> FormDefinitio
     The same version with other content is refused: visits on it would be read
     against a definition they were not made with.
     """
-    form = load_form_source(source, name, Path(name).suffix)
     digest = hashlib.sha256(source).hexdigest()
+    form = _parsed(digest, source, name)  # every start re-records the shipped versions
     row = session.get(FormVersion, (form.form_id, form.version))
     if row is None:
         session.add(FormVersion(form_id=form.form_id, version=form.version, source=source,
